@@ -1,0 +1,86 @@
+import { allFlags } from "../../src/core/flags";
+import { mergeFlags } from "../../src/core/merge";
+import { readPaneCache } from "../../src/core/paneCache";
+import { FlagsSchema, SetupUpdateSchema, UserCodeSchema, versionFromEtag } from "../../src/core/setup";
+
+describe("the setup payload schema", () => {
+  const flags = allFlags(false);
+
+  it("accepts exactly the 23 flags as booleans", () => {
+    expect(SetupUpdateSchema.parse({ flags })).toEqual({ flags });
+  });
+
+  it("refuses an unknown code, CLLADXCRE, a missing flag, a non-boolean and extra properties", () => {
+    expect(FlagsSchema.safeParse({ ...flags, XXXOTKCRE: true }).success).toBe(false);
+    expect(FlagsSchema.safeParse({ ...flags, CLLADXCRE: false }).success).toBe(false);
+    const { COROTKCRE: _, ...missing } = flags;
+    expect(FlagsSchema.safeParse(missing).success).toBe(false);
+    expect(FlagsSchema.safeParse({ ...flags, COROTKCRE: 2 }).success).toBe(false);
+    expect(FlagsSchema.safeParse({ ...flags, COROTKCRE: "true" }).success).toBe(false);
+    expect(SetupUpdateSchema.safeParse({ flags, version: 3 }).success).toBe(false);
+  });
+
+  it("normalizes X3 user codes and refuses anything that is not one", () => {
+    expect(UserCodeSchema.parse("jsmith")).toBe("JSMITH");
+    for (const bad of ["", "../etc", "JSMITH'", "A".repeat(11), "é"]) expect(UserCodeSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it("reads only our strong ETags", () => {
+    expect(versionFromEtag('"12"')).toBe(12);
+    expect(versionFromEtag('W/"12"')).toBeNull();
+    expect(versionFromEtag("*")).toBeNull();
+    expect(versionFromEtag(undefined)).toBeNull();
+  });
+});
+
+describe("per-flag merge", () => {
+  const base = allFlags(false);
+
+  it("keeps both sides' changes when they touch different flags", () => {
+    const mine = { ...base, COROTKCRE: true };
+    const theirs = { ...base, TSKADXUPD: true };
+    const r = mergeFlags(base, mine, theirs);
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ ...base, COROTKCRE: true, TSKADXUPD: true });
+  });
+
+  it("is no conflict when both made the same change", () => {
+    const both = { ...base, BAPADXDLT: true };
+    expect(mergeFlags(base, both, both).conflicts).toEqual([]);
+  });
+
+  it("applies my changes on top of theirs; with two-valued flags no change can collide", () => {
+    // Exhaustive over one flag: every (base, mine, theirs) triple.
+    for (const b of [false, true])
+      for (const m of [false, true])
+        for (const t of [false, true]) {
+          const r = mergeFlags({ ...base, COROTKDLT: b }, { ...base, COROTKDLT: m }, { ...base, COROTKDLT: t });
+          expect(r.conflicts).toEqual([]);
+          expect(r.merged.COROTKDLT).toBe(m !== b ? m : t);
+        }
+  });
+});
+
+describe("the pane's cache in roaming settings", () => {
+  const good = {
+    schema: 1,
+    userCode: "JSMITH",
+    userName: "John Smith",
+    flags: allFlags(false),
+    version: 3,
+    seenAt: "2026-11-27T10:00:00.000Z",
+    pending: null,
+  };
+
+  it("reads a value of the current schema, as an object or as JSON text", () => {
+    expect(readPaneCache(good)).toEqual(good);
+    expect(readPaneCache(JSON.stringify(good))).toEqual(good);
+  });
+
+  it("treats corrupted or older values as nothing cached", () => {
+    expect(readPaneCache("{not json")).toBeNull();
+    expect(readPaneCache({ ...good, schema: 0 })).toBeNull();
+    expect(readPaneCache({ ...good, flags: { COROTKCRE: true } })).toBeNull();
+    expect(readPaneCache(undefined)).toBeNull();
+  });
+});
