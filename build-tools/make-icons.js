@@ -1,0 +1,63 @@
+"use strict";
+/**
+ * Renders assets/icon.svg to the PNG sizes the manifest declares (assets/icon-<size>.png) with
+ * headless Chromium, transparent background, device scale factor 1, so each PNG is exactly
+ * size × size pixels. Run after editing the SVG:  node build-tools/make-icons.js
+ * Needs playwright-core and a Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
+ */
+const fs = require("node:fs");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+const { pngSize } = require("./manifest");
+
+/** 16/32/80 for the ribbon buttons (bt:Image), 64 for IconUrl, 128 for HighResolutionIconUrl. */
+const SIZES = [16, 32, 64, 80, 128];
+const ASSETS = path.resolve(__dirname, "..", "assets");
+const SOURCE = path.join(ASSETS, "icon.svg");
+
+async function makeIcons({ executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium" } = {}) {
+  const svg = fs.readFileSync(SOURCE);
+  const dataUrl = `data:image/svg+xml;base64,${svg.toString("base64")}`;
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const written = [];
+    for (const size of SIZES) {
+      const context = await browser.newContext({ viewport: { width: size, height: size }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      await page.setContent(
+        `<!doctype html><html><head><style>html,body{margin:0;padding:0;background:transparent;overflow:hidden}` +
+        `img{display:block;width:${size}px;height:${size}px}</style></head>` +
+        `<body><img alt="" src="${dataUrl}"></body></html>`,
+      );
+      await page.waitForFunction(() => {
+        const img = document.querySelector("img");
+        return img !== null && img.complete && img.naturalWidth > 0;
+      });
+      const png = await page.screenshot({ omitBackground: true, clip: { x: 0, y: 0, width: size, height: size } });
+      await context.close();
+      const actual = pngSize(png);
+      if (!actual || actual.width !== size || actual.height !== size) {
+        throw new Error(`icon-${size}.png came out ${actual ? `${actual.width}×${actual.height}` : "not a PNG"}`);
+      }
+      const file = path.join(ASSETS, `icon-${size}.png`);
+      fs.writeFileSync(file, png);
+      written.push(path.relative(process.cwd(), file));
+    }
+    return written;
+  } finally {
+    await browser.close();
+  }
+}
+
+if (require.main === module) {
+  makeIcons().then(
+    (files) => console.log(`wrote ${files.join(", ")}`),
+    (err) => { console.error(err.message); process.exitCode = 1; },
+  );
+}
+
+module.exports = { makeIcons, SIZES };
