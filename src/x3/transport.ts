@@ -1,0 +1,165 @@
+/**
+ * One api1 exchange: HTTPS with our timeouts and trusted CAs, the Authorization header, JSON in and
+ * out, and every failure turned into an X3Error. Reads are retried a few times with jitter; writes
+ * are not (the outbox re-runs the whole write, which re-reads first).
+ */
+import { rootCertificates } from "node:tls";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, request } from "undici";
+import { collectDiagnoses, isBlocking, isPlainObject } from "./api1";
+import { createX3Authorizer, type X3Authorizer } from "./auth";
+import type { ResolvedX3GatewayConfig } from "./config";
+import { X3Error } from "./errors";
+
+export type X3Method = "GET" | "PUT" | "POST";
+export type X3Body = Record<string, unknown>;
+
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+]);
+
+/** The error codes along the cause chain: undici wraps socket and TLS failures. */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let e: unknown = error, depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") codes.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+function isTlsCode(code: string): boolean {
+  return (
+    code.startsWith("ERR_TLS_") ||
+    code.startsWith("ERR_SSL_") ||
+    code.startsWith("CERT_") ||
+    code.includes("SELF_SIGNED") ||
+    code.startsWith("UNABLE_TO_") ||
+    code === "HOSTNAME_MISMATCH"
+  );
+}
+
+function networkError(error: unknown, operation: string): X3Error {
+  const codes = errorCodes(error);
+  const timeout = codes.find((c) => TIMEOUT_CODES.has(c));
+  if (timeout) return new X3Error("timeout", `no answer in time (${timeout})`, { operation, cause: error });
+  const tls = codes.find(isTlsCode);
+  if (tls) {
+    return new X3Error("tls", `the TLS connection failed (${tls}); check the certificate X3 presents and the CA setting`, {
+      operation,
+      cause: error,
+    });
+  }
+  // Refused, reset, closed, DNS failure: X3 or the network between may come back.
+  return new X3Error("unavailable", `cannot reach X3 (${codes.join(", ") || "connection failed"})`, { operation, cause: error });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text.trim() === "" ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+export class X3Transport {
+  private readonly agent: Agent;
+  private readonly authorizer: X3Authorizer;
+  private readonly origin: string;
+
+  constructor(private readonly config: ResolvedX3GatewayConfig) {
+    this.origin = new URL(config.baseUrl).origin;
+    this.authorizer = createX3Authorizer(config.auth);
+    this.agent = new Agent({
+      connect: {
+        timeout: config.connectTimeoutMs,
+        // `ca` replaces Node's roots, so the extra certificate is added to them rather than alone.
+        ...(config.ca ? { ca: [...rootCertificates, config.ca] } : {}),
+      },
+      headersTimeout: config.responseTimeoutMs,
+      bodyTimeout: config.responseTimeoutMs,
+      // X3's web-service pools are small; a handful of sockets is plenty.
+      connections: 4,
+    });
+  }
+
+  /**
+   * X3 builds `$next` from its own idea of its host name, which behind a proxy may not be the one we
+   * call. Credentials only ever go to the configured origin: a foreign origin keeps its path and query.
+   */
+  sameOrigin(url: string): string {
+    const parsed = new URL(url, this.config.baseUrl);
+    if (parsed.origin === this.origin) return parsed.href;
+    return `${this.origin}${parsed.pathname}${parsed.search}`;
+  }
+
+  async send(method: X3Method, url: string, operation: string, body?: X3Body): Promise<X3Body> {
+    const attempts = method === "GET" ? this.config.retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(method, url, operation, body);
+      } catch (error) {
+        if (!(error instanceof X3Error) || !error.transient || attempt >= attempts) throw error;
+        // Full jitter: replicas retrying together do not hit X3's small pool in step.
+        const cap = this.config.retryBaseDelayMs * 2 ** (attempt - 1);
+        await sleep(Math.round(Math.random() * cap));
+      }
+    }
+  }
+
+  private async once(method: X3Method, url: string, operation: string, body?: X3Body): Promise<X3Body> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      authorization: await this.authorizer.header(),
+    };
+    if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
+
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: this.agent,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (error) {
+      throw networkError(error, operation);
+    }
+
+    const json = parseJson(text);
+    const diagnoses = collectDiagnoses(json);
+    if (status === 401 || status === 403) {
+      if (status === 401) this.authorizer.invalidate();
+      const what = status === 401 ? "X3 refused the credentials" : "the X3 user lacks the rights for this";
+      throw new X3Error("auth", `${what} (HTTP ${status})`, { status, diagnoses, operation });
+    }
+    if (status === 404) throw new X3Error("notFound", "not found (HTTP 404)", { status, diagnoses, operation });
+    if (status === 408) throw new X3Error("timeout", "X3 timed out (HTTP 408)", { status, diagnoses, operation });
+    if (status === 429 || status >= 500) {
+      throw new X3Error("unavailable", `X3 is unavailable or busy (HTTP ${status})`, { status, diagnoses, operation });
+    }
+    if (status < 200 || status >= 300) {
+      const kind = diagnoses.some(isBlocking) ? "diagnoses" : "protocol";
+      throw new X3Error(kind, `X3 refused the request (HTTP ${status})`, { status, diagnoses, operation });
+    }
+    // X3 reports business-rule failures with HTTP 200 and $diagnoses (X3-CONTRACT.md, [S]).
+    if (diagnoses.some(isBlocking)) {
+      throw new X3Error("diagnoses", "X3 reported an error", { status, diagnoses: diagnoses.filter(isBlocking), operation });
+    }
+    if (!isPlainObject(json)) {
+      throw new X3Error("protocol", `expected a JSON object (HTTP ${status})`, { status, operation });
+    }
+    return json;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
