@@ -1,0 +1,132 @@
+/**
+ * Composes the add-in server. Built by a function so tests get a fresh instance (`app.inject`) without a
+ * port, and `main.ts` adds TLS and the listening socket.
+ */
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { ZodError } from "zod";
+import type { X3User } from "../core/setup";
+import type { DevTokenIssuer, TokenVerifier } from "./auth/tokens";
+import type { ServerConfig } from "./config";
+import { IdentityResolver } from "./identity";
+import { OutboxWorker, type OutboxOptions } from "./outbox";
+import { registerSecurity } from "./plugins/security";
+import { registerStaticFiles } from "./plugins/staticFiles";
+import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from "./problems";
+import { authenticate } from "./routes/authenticate";
+import { devRoutes } from "./routes/dev";
+import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+import { setupRoutes } from "./routes/setups";
+import { SetupService } from "./setupService";
+import type { SetupStore } from "./store/setupStore";
+import type { X3Port } from "./x3Port";
+
+export interface Caller {
+  readonly email: string;
+  readonly user: X3User;
+  readonly administrator: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    outbox: OutboxWorker;
+  }
+  interface FastifyRequest {
+    caller: Caller | null;
+  }
+}
+
+export interface AppDependencies {
+  readonly config: ServerConfig;
+  readonly store: SetupStore;
+  readonly x3: X3Port;
+  readonly verifier: TokenVerifier;
+  /** Present in development mode only: the development sign-in endpoint exists only with it. */
+  readonly devIssuer: DevTokenIssuer | null;
+  readonly https?: { key: string; cert: string } | null;
+  readonly logger?: FastifyServerOptions["logger"];
+  readonly outbox?: Partial<OutboxOptions>;
+  readonly deliveryBudgetMs?: number;
+  readonly rateLimitPerMinute?: number;
+}
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const { config } = deps;
+  const options: FastifyServerOptions = {
+    logger: deps.logger ?? { level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
+  };
+  // Fastify types an HTTPS server apart; the routes do not care which one serves them.
+  const app = (deps.https ? Fastify({ ...options, https: deps.https } as FastifyServerOptions) : Fastify(options)) as FastifyInstance;
+
+  // JSON only: a text/plain body is refused with 415 like any other type.
+  app.removeContentTypeParser(["text/plain"]);
+
+  app.setErrorHandler((err, request, reply) => {
+    const send = (p: ReturnType<typeof problem>, headers: Record<string, string> = {}) =>
+      reply.code(p.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(p);
+    if (err instanceof ProblemError) return send(err.toProblem(request.url), err.headers);
+    if (err instanceof ZodError) {
+      const errors = err.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: i.message }));
+      return send(problem(400, "invalid-request", errors.map((e) => `${e.path}: ${e.message}`).join("; "), request.url, { errors }));
+    }
+    const e = err as { code?: string; statusCode?: number; message?: string };
+    switch (e.code) {
+      case "FST_ERR_CTP_BODY_TOO_LARGE":
+        return send(problem(413, "body-too-large", `Bodies are limited to ${BODY_LIMIT_BYTES} bytes.`, request.url));
+      case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+        return send(problem(415, "unsupported-media-type", undefined, request.url));
+      case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      case "FST_ERR_CTP_INVALID_JSON_BODY":
+        return send(problem(400, "malformed-json", undefined, request.url));
+    }
+    if (e.statusCode === 429) {
+      return send(problem(429, "rate-limited", "Wait a minute before trying again.", request.url));
+    }
+    if (err instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(e.message ?? ""))) {
+      return send(problem(400, "malformed-json", undefined, request.url));
+    }
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      return send(problem(e.statusCode, "invalid-request", undefined, request.url));
+    }
+    request.log.error({ err }, "unhandled error");
+    return send(problem(500, "internal", `Quote request ${request.id} to your IT support.`, request.url));
+  });
+
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.decorateRequest("caller", null);
+
+  await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? 1200 });
+
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
+    reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem(404, "not-found", undefined, request.url));
+  });
+
+  const outbox = new OutboxWorker(deps.store, deps.x3, app.log, { pollMs: config.OUTBOX_POLL_MS, ...deps.outbox });
+  app.decorate("outbox", outbox);
+  app.addHook("onClose", () => outbox.stop());
+
+  const identity = new IdentityResolver(deps.x3, deps.store);
+  const setups = new SetupService(deps.store, deps.x3, outbox, { deliveryBudgetMs: deps.deliveryBudgetMs ?? 3000 });
+
+  await app.register(healthRoutes, { store: deps.store, x3: deps.x3, probeUser: config.ADMIN_USERS[0] ?? "ADMIN" });
+  if (deps.devIssuer) await app.register(devRoutes, { prefix: "/api/v1/dev", issuer: deps.devIssuer, x3: deps.x3 });
+  await app.register(
+    async (api) => {
+      api.addHook("onRequest", authenticate({ verifier: deps.verifier, identity, config }));
+      await api.register(meRoutes, { development: config.development });
+      await api.register(setupRoutes, { setups, x3: deps.x3 });
+    },
+    { prefix: "/api/v1" },
+  );
+  await registerStaticFiles(app, config.staticDir);
+  return app;
+}

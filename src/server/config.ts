@@ -1,0 +1,109 @@
+/**
+ * The server's configuration: environment variables, validated once at start. Every variable is
+ * documented in README.md ("Configuration") and in .env.example.
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+import { YES_NO_ENCODINGS } from "../core/x3YesNo";
+
+const optional = z
+  .string()
+  .optional()
+  .transform((s) => (s === undefined || s.trim() === "" ? undefined : s.trim()));
+
+const list = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? "")
+      .split(",")
+      .map((x) => x.trim().toUpperCase())
+      .filter(Boolean),
+  );
+
+const EnvSchema = z.object({
+  ADDIN_MODE: z.enum(["development", "production"]).default("development"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default(".data"),
+  STATIC_DIR: z.string().default("dist"),
+  TLS_CERT_FILE: optional,
+  TLS_KEY_FILE: optional,
+  /** Behind a TLS-terminating proxy: serve plain HTTP and trust X-Forwarded-* from it. */
+  TRUST_PROXY: z
+    .enum(["true", "false", ""])
+    .optional()
+    .transform((v) => v === "true"),
+  SQLITE_FILE: optional,
+  ADMIN_USERS: list.transform((l) => (l.length ? l : ["ADMIN"])),
+  DEV_TOKEN_SECRET: optional,
+  /** Production sign-in: the Entra ID tenant's issuer, the add-in API's audience, and the tenant's JWKS. */
+  AUTH_ISSUER: optional,
+  AUTH_AUDIENCE: optional,
+  AUTH_JWKS_URL: optional,
+  /** App role in the access token that makes the caller an administrator. */
+  AUTH_ADMIN_ROLE: z.string().default("SyncSetup.Admin"),
+  X3_BASE_URL: optional,
+  X3_ENDPOINT: z.string().default("SEED"),
+  X3_USER: optional,
+  X3_PASSWORD: optional,
+  X3_CA_FILE: optional,
+  X3_YES_NO: z.enum(YES_NO_ENCODINGS).default("localMenu"),
+  X3_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.output<typeof EnvSchema>;
+
+export interface ServerConfig extends Env {
+  readonly development: boolean;
+  readonly dataDir: string;
+  readonly staticDir: string;
+  readonly sqliteFile: string;
+  /** True when no X3 is configured and the X3 emulator runs inside the server (development only). */
+  readonly embeddedEmulator: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const development = e.ADDIN_MODE === "development";
+  const problems: string[] = [];
+  if (development && !LOOPBACK.has(e.HOST)) {
+    problems.push(`HOST=${e.HOST}: development mode signs anyone in and must listen on loopback only`);
+  }
+  if (!development) {
+    for (const name of ["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL"] as const) {
+      if (!e[name]) problems.push(`${name} is required in production mode (sign-in with Microsoft Entra ID)`);
+    }
+  }
+  if (!development && !e.X3_BASE_URL) problems.push("X3_BASE_URL is required in production mode");
+  if (!development && !e.TRUST_PROXY && !(e.TLS_CERT_FILE && e.TLS_KEY_FILE)) {
+    problems.push("production mode needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY=true behind a TLS proxy");
+  }
+  if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
+    problems.push("TLS_CERT_FILE and TLS_KEY_FILE go together");
+  }
+  if (e.X3_BASE_URL && !e.X3_BASE_URL.startsWith("https://")) problems.push("X3_BASE_URL must be an https:// URL");
+  if (e.X3_BASE_URL && !(e.X3_USER && e.X3_PASSWORD)) problems.push("X3_USER and X3_PASSWORD are required with X3_BASE_URL");
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+
+  const dataDir = resolve(cwd, e.DATA_DIR);
+  return {
+    ...e,
+    development,
+    dataDir,
+    staticDir: resolve(cwd, e.STATIC_DIR),
+    sqliteFile: e.SQLITE_FILE ? resolve(cwd, e.SQLITE_FILE) : resolve(dataDir, "addin.sqlite"),
+    embeddedEmulator: development && !e.X3_BASE_URL,
+  };
+}

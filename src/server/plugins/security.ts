@@ -1,0 +1,61 @@
+/**
+ * Security headers and rate limits. The pane is framed by Outlook on the web and loads office.js from
+ * Microsoft's CDN; everything else comes from this origin.
+ */
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance } from "fastify";
+
+export const OFFICE_CDN = "https://appsforoffice.microsoft.com";
+
+/** Where Outlook hosts the pane in a frame (Outlook on the web, new Outlook, Microsoft 365). */
+export const OUTLOOK_FRAME_ANCESTORS = [
+  "https://outlook.office.com",
+  "https://outlook.office365.com",
+  "https://outlook.live.com",
+  "https://outlook.cloud.microsoft",
+  "https://*.outlook.com",
+  "https://*.office.com",
+  "https://*.office365.com",
+  "https://*.microsoft365.com",
+  "https://*.officeapps.live.com",
+];
+
+export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPerMinute: number }): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", OFFICE_CDN],
+        // Fluent UI (Griffel) inserts its style rules at run time.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", OFFICE_CDN],
+        "frame-ancestors": ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
+        "base-uri": ["'none'"],
+        "form-action": ["'none'"],
+        "object-src": ["'none'"],
+      },
+    },
+    // frame-ancestors above decides who may frame the pane; X-Frame-Options cannot list Outlook's hosts.
+    frameguard: false,
+    // Outlook and the Microsoft 365 admin center load the icons from their own origins.
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    // The Office dialog API opens windows that report back to the pane.
+    crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
+    crossOriginEmbedderPolicy: false,
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: "no-referrer" },
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    max: opts.rateLimitPerMinute,
+    timeWindow: "1 minute",
+    // Signed-in callers are limited per mailbox once known; anonymous ones per address.
+    keyGenerator: (req) => req.ip,
+  });
+}

@@ -1,0 +1,34 @@
+/** The bearer token → the caller (mailbox, X3 user, administrator or not), on every /api/v1 request. */
+import type { onRequestAsyncHookHandler } from "fastify";
+import type { TokenVerifier } from "../auth/tokens";
+import { InvalidTokenError } from "../auth/tokens";
+import type { ServerConfig } from "../config";
+import type { IdentityResolver } from "../identity";
+import { ProblemError } from "../problems";
+
+export function authenticate(deps: {
+  verifier: TokenVerifier;
+  identity: IdentityResolver;
+  config: Pick<ServerConfig, "ADMIN_USERS" | "AUTH_ADMIN_ROLE">;
+}): onRequestAsyncHookHandler {
+  return async (request) => {
+    const header = request.headers.authorization ?? "";
+    const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(header);
+    const challenge = { "www-authenticate": 'Bearer realm="x3-sync-setup"' };
+    if (!match) throw new ProblemError(401, "unauthenticated", "Send an access token as a Bearer authorization.", {}, challenge);
+    let email: string;
+    let roles: readonly string[];
+    try {
+      ({ email, roles } = await deps.verifier.verify(match[1]!));
+    } catch (err) {
+      const reason = err instanceof InvalidTokenError ? err.reason : "the token is not valid";
+      throw new ProblemError(401, "unauthenticated", `Sign in again: ${reason}.`, {}, {
+        "www-authenticate": `Bearer realm="x3-sync-setup", error="invalid_token"`,
+      });
+    }
+    const user = await deps.identity.resolve(email);
+    const administrator = deps.config.ADMIN_USERS.includes(user.code.toUpperCase()) || roles.includes(deps.config.AUTH_ADMIN_ROLE);
+    request.caller = { email, user, administrator };
+    request.log = request.log.child({ x3User: user.code });
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Schema migrations, the same for SQLite and PostgreSQL, kept in code so the compiled server needs no
+ * migration folder at run time. Kysely's migrator records what ran and holds a lock while it runs.
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+
+export type SqlDialect = "sqlite" | "postgres";
+
+const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
+  "2026-11-27-001-setup-history-outbox": {
+    async up(db: Kysely<unknown>) {
+      const postgres = dialect === "postgres";
+      await db.schema
+        .createTable("setup")
+        .addColumn("user_code", "varchar(10)", (c) => c.primaryKey())
+        .addColumn("flags", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("updated_by", "varchar(254)", (c) => c.notNull())
+        .addColumn("source", "varchar(16)", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("history")
+        .addColumn("id", postgres ? "bigserial" : "integer", (c) =>
+          postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn("user_code", "varchar(10)", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("at", "varchar(32)", (c) => c.notNull())
+        .addColumn("actor", "varchar(254)", (c) => c.notNull())
+        .addColumn("source", "varchar(16)", (c) => c.notNull())
+        .addColumn("changes", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("history_user_version").on("history").columns(["user_code", "version"]).execute();
+
+      await db.schema
+        .createTable("outbox")
+        .addColumn("id", postgres ? "bigserial" : "integer", (c) =>
+          postgres ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn("user_code", "varchar(10)", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("flags", "text", (c) => c.notNull())
+        .addColumn("state", "varchar(16)", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("next_attempt_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("last_attempt_at", "varchar(32)")
+        .addColumn("delivered_at", "varchar(32)")
+        .addColumn("message", "text")
+        .addUniqueConstraint("outbox_user_version", ["user_code", "version"])
+        .execute();
+      await db.schema.createIndex("outbox_due").on("outbox").columns(["state", "next_attempt_at"]).execute();
+
+      await db.schema
+        .createTable("x3_user")
+        .addColumn("email", "varchar(254)", (c) => c.primaryKey())
+        .addColumn("user_code", "varchar(10)", (c) => c.notNull())
+        .addColumn("name", "varchar(254)", (c) => c.notNull())
+        .addColumn("language", "varchar(8)")
+        .addColumn("seen_at", "varchar(32)", (c) => c.notNull())
+        .execute();
+    },
+  },
+});
+
+export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`Database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  }
+}

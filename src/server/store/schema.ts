@@ -1,0 +1,58 @@
+/** The store's tables, as Kysely sees them. Timestamps are ISO-8601 UTC strings; JSON columns are text. */
+import type { Generated } from "kysely";
+
+export interface SetupTable {
+  user_code: string;
+  /** JSON of the 23 flags. */
+  flags: string;
+  version: number;
+  updated_at: string;
+  /** Who made the change: an e-mail for pane edits, "X3" for changes read from X3. */
+  updated_by: string;
+  source: string;
+}
+
+export interface HistoryTable {
+  id: Generated<number>;
+  user_code: string;
+  version: number;
+  at: string;
+  actor: string;
+  source: string;
+  /** JSON array of { code, from, to }. */
+  changes: string;
+}
+
+export const OUTBOX_STATES = ["pending", "delivered", "failed", "superseded"] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+export interface OutboxTable {
+  id: Generated<number>;
+  user_code: string;
+  version: number;
+  /** JSON of the 23 flags of that version: each delivery writes the full set, so a repeat is harmless. */
+  flags: string;
+  state: OutboxState;
+  attempts: number;
+  created_at: string;
+  next_attempt_at: string;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+  message: string | null;
+}
+
+/** Last known mailbox → X3 user mapping, so the pane still works while X3 cannot be reached. */
+export interface X3UserTable {
+  email: string;
+  user_code: string;
+  name: string;
+  language: string | null;
+  seen_at: string;
+}
+
+export interface Database {
+  setup: SetupTable;
+  history: HistoryTable;
+  outbox: OutboxTable;
+  x3_user: X3UserTable;
+}

@@ -1,0 +1,266 @@
+/**
+ * The setup repository: current setup and version, history, outbox and the last known X3 identities.
+ * A setup's write, its history entry and its outbox row commit in one transaction, so an acknowledged
+ * save is never without the delivery that will carry it to X3.
+ */
+import type { Kysely, Selectable, Transaction } from "kysely";
+import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
+import { type ChangeSource, type Delivery, FlagsSchema, type X3User } from "../../core/setup";
+import type { Database, OutboxTable } from "./schema";
+
+export interface StoredSetup {
+  readonly userCode: string;
+  readonly flags: Flags;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+  readonly source: ChangeSource;
+}
+
+export interface FlagChange {
+  readonly code: FlagCode;
+  readonly from: boolean;
+  readonly to: boolean;
+}
+
+export interface SaveRequest {
+  readonly userCode: string;
+  readonly flags: Flags;
+  /** The version the writer started from (0: no setup stored yet). */
+  readonly expectedVersion: number;
+  /** The flags the change is measured against when nothing is stored yet (X3's row or the defaults). */
+  readonly baseline: Flags;
+  readonly actor: string;
+  readonly source: ChangeSource;
+  /** True when X3 must be sent this version; false when the version came from X3 itself. */
+  readonly deliver: boolean;
+}
+
+export type SaveResult =
+  | { readonly ok: true; readonly setup: StoredSetup; readonly changes: readonly FlagChange[] }
+  | { readonly ok: false; readonly current: StoredSetup | null };
+
+export interface OutboxItem {
+  readonly id: number;
+  readonly userCode: string;
+  readonly version: number;
+  readonly flags: Flags;
+  readonly attempts: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function parseFlags(json: string): Flags {
+  return FlagsSchema.parse(JSON.parse(json));
+}
+
+export class SetupStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async get(userCode: string, db: Db = this.db): Promise<StoredSetup | null> {
+    const row = await db.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst();
+    if (!row) return null;
+    return {
+      userCode: row.user_code,
+      flags: parseFlags(row.flags),
+      version: row.version,
+      updatedAt: row.updated_at,
+      updatedBy: row.updated_by,
+      source: row.source as ChangeSource,
+    };
+  }
+
+  /**
+   * Writes a new version when `expectedVersion` is still current (compare-and-set, so it holds on any
+   * database and with several server replicas); otherwise returns what is current.
+   */
+  async save(req: SaveRequest): Promise<SaveResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const current = await this.get(req.userCode, trx);
+      if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, current };
+
+      const at = this.now().toISOString();
+      const version = req.expectedVersion + 1;
+      const flagsJson = JSON.stringify(req.flags);
+      const values = { flags: flagsJson, version, updated_at: at, updated_by: req.actor, source: req.source };
+      const written = current
+        ? await trx
+            .updateTable("setup")
+            .set(values)
+            .where("user_code", "=", req.userCode)
+            .where("version", "=", req.expectedVersion)
+            .executeTakeFirst()
+            .then((r) => Number(r.numUpdatedRows))
+        : await trx
+            .insertInto("setup")
+            .values({ user_code: req.userCode, ...values })
+            .onConflict((oc) => oc.column("user_code").doNothing())
+            .executeTakeFirst()
+            .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n));
+      if (written !== 1) return { ok: false, current: await this.get(req.userCode, trx) };
+
+      const before = current?.flags ?? req.baseline;
+      const changes = changedFlags(before, req.flags).map((code) => ({
+        code,
+        from: before[code],
+        to: req.flags[code],
+      }));
+      await trx
+        .insertInto("history")
+        .values({
+          user_code: req.userCode,
+          version,
+          at,
+          actor: req.actor,
+          source: req.source,
+          changes: JSON.stringify(changes),
+        })
+        .execute();
+
+      // A newer version makes any undelivered older one pointless: X3 only needs the latest full set.
+      await trx
+        .updateTable("outbox")
+        .set({ state: "superseded", next_attempt_at: at })
+        .where("user_code", "=", req.userCode)
+        .where("state", "=", "pending")
+        .execute();
+      await trx
+        .insertInto("outbox")
+        .values({
+          user_code: req.userCode,
+          version,
+          flags: flagsJson,
+          state: req.deliver ? "pending" : "delivered",
+          attempts: 0,
+          created_at: at,
+          next_attempt_at: at,
+          last_attempt_at: null,
+          delivered_at: req.deliver ? null : at,
+          message: null,
+        })
+        .execute();
+
+      const setup: StoredSetup = {
+        userCode: req.userCode,
+        flags: req.flags,
+        version,
+        updatedAt: at,
+        updatedBy: req.actor,
+        source: req.source,
+      };
+      return { ok: true, setup, changes };
+    });
+  }
+
+  /** The delivery state of a user's latest version. */
+  async delivery(userCode: string): Promise<Delivery> {
+    const row = await this.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("user_code", "=", userCode)
+      .orderBy("version", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return deliveryOf(row);
+  }
+
+  /** Pending deliveries that are due, oldest version first per user. */
+  async dueOutbox(limit: number, userCode?: string): Promise<OutboxItem[]> {
+    let q = this.db
+      .selectFrom("outbox")
+      .select(["id", "user_code", "version", "flags", "attempts"])
+      .where("state", "=", "pending")
+      .where("next_attempt_at", "<=", this.now().toISOString());
+    if (userCode) q = q.where("user_code", "=", userCode);
+    const rows = await q.orderBy("id").limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      userCode: r.user_code,
+      version: r.version,
+      flags: parseFlags(r.flags),
+      attempts: r.attempts,
+    }));
+  }
+
+  async markDelivered(id: number): Promise<void> {
+    const at = this.now().toISOString();
+    await this.db
+      .updateTable("outbox")
+      .set((eb) => ({ state: "delivered", delivered_at: at, last_attempt_at: at, message: null, attempts: eb("attempts", "+", 1) }))
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .execute();
+  }
+
+  async markRetry(id: number, nextAttemptAt: Date, message: string): Promise<void> {
+    await this.db
+      .updateTable("outbox")
+      .set((eb) => ({
+        next_attempt_at: nextAttemptAt.toISOString(),
+        last_attempt_at: this.now().toISOString(),
+        message,
+        attempts: eb("attempts", "+", 1),
+      }))
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .execute();
+  }
+
+  async markFailed(id: number, message: string): Promise<void> {
+    await this.db
+      .updateTable("outbox")
+      .set((eb) => ({ state: "failed", last_attempt_at: this.now().toISOString(), message, attempts: eb("attempts", "+", 1) }))
+      .where("id", "=", id)
+      .where("state", "=", "pending")
+      .execute();
+  }
+
+  async rememberUser(email: string, user: X3User): Promise<void> {
+    const row = {
+      email: email.toLowerCase(),
+      user_code: user.code,
+      name: user.name,
+      language: user.language,
+      seen_at: this.now().toISOString(),
+    };
+    await this.db
+      .insertInto("x3_user")
+      .values(row)
+      .onConflict((oc) => oc.column("email").doUpdateSet(row))
+      .execute();
+  }
+
+  async knownUser(email: string): Promise<X3User | null> {
+    const row = await this.db
+      .selectFrom("x3_user")
+      .selectAll()
+      .where("email", "=", email.toLowerCase())
+      .executeTakeFirst();
+    return row ? { code: row.user_code, name: row.name, email: row.email, language: row.language } : null;
+  }
+
+  async ping(): Promise<void> {
+    await this.db.selectFrom("setup").select("user_code").limit(1).execute();
+  }
+}
+
+function deliveryOf(row: Selectable<OutboxTable> | undefined): Delivery {
+  if (!row) return { state: "none", version: 0, at: null, nextAttemptAt: null, message: null };
+  switch (row.state) {
+    case "delivered":
+      return { state: "delivered", version: row.version, at: row.delivered_at, nextAttemptAt: null, message: null };
+    case "failed":
+      return { state: "failed", version: row.version, at: row.last_attempt_at, nextAttemptAt: null, message: row.message };
+    default:
+      return {
+        state: "pending",
+        version: row.version,
+        at: row.last_attempt_at,
+        nextAttemptAt: row.next_attempt_at,
+        message: row.message,
+      };
+  }
+}

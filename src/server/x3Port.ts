@@ -1,0 +1,23 @@
+/**
+ * What the server needs from X3. `X3Gateway` (src/x3) is the implementation; tests may pass another.
+ */
+import type { Flags } from "../core/flags";
+import type { X3User } from "../core/setup";
+
+export interface X3Port {
+  readSyncpar(userCode: string): Promise<{ readonly flags: Flags } | null>;
+  writeSyncpar(userCode: string, flags: Flags): Promise<unknown>;
+  findUsersByEmail(email: string): Promise<X3User[]>;
+  getUser(code: string): Promise<X3User | null>;
+  listUsers(): Promise<X3User[]>;
+}
+
+/** X3 errors say whether trying again may help (timeouts, 5xx, refused or reset connections). */
+export function isTransientX3Error(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { transient?: unknown }).transient === true;
+}
+
+/** A message safe to show and store: X3's own words for a refusal, a short kind otherwise. */
+export function x3ErrorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : "X3 did not answer as expected";
+}

@@ -1,0 +1,32 @@
+/** The one line that tells the user where their setup stands: on screen, on the server, in X3. */
+import type { SyncSetup } from "../core/setup";
+
+export type Tone = "success" | "warning" | "error" | "info";
+
+export interface StatusLine {
+  readonly key: string;
+  readonly params: Record<string, string>;
+  readonly tone: Tone;
+}
+
+export function statusLine(
+  server: SyncSetup | null,
+  opts: { saving: boolean; phase: "loading" | "cached" | "ready" | "failed"; formatTime: (iso: string) => string },
+): StatusLine | null {
+  if (opts.saving) return { key: "status.saving", params: {}, tone: "info" };
+  if (opts.phase === "loading") return { key: "status.loading", params: {}, tone: "info" };
+  if (opts.phase === "cached" || !server) return { key: "status.cached", params: {}, tone: "info" };
+  const d = server.delivery;
+  switch (d.state) {
+    case "delivered":
+      return { key: "status.savedToX3", params: { time: d.at ? opts.formatTime(d.at) : "" }, tone: "success" };
+    case "pending":
+      return d.message && d.nextAttemptAt
+        ? { key: "status.waitingForX3Retry", params: { time: opts.formatTime(d.nextAttemptAt) }, tone: "warning" }
+        : { key: "status.waitingForX3", params: {}, tone: "warning" };
+    case "failed":
+      return { key: "status.rejected", params: { message: d.message ?? "" }, tone: "error" };
+    default:
+      return { key: "status.notSavedYet", params: {}, tone: "info" };
+  }
+}

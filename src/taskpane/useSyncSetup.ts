@@ -1,0 +1,246 @@
+/**
+ * The pane's state: the setup it shows, the user's edits, and how saving goes.
+ *
+ * It renders at once from the cache (roaming settings), then refreshes from the server
+ * (stale-while-revalidate). A save writes the change to the cache as pending before it is sent, so a
+ * change the server did not acknowledge survives a closed pane or a lost network and is sent on the next
+ * open. A 412 merges per flag against the version the user started from.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { changedFlags, type FlagCode, type Flags } from "../core/flags";
+import { mergeFlags } from "../core/merge";
+import { PANE_CACHE_KEY, PANE_CACHE_SCHEMA, type PaneCache, type PendingChange, readPaneCache } from "../core/paneCache";
+import type { Me, SyncSetup } from "../core/setup";
+import { type SettingsStore, SettingsSaveError } from "../office/settingsStore";
+import { type ApiClient, ApiError } from "./api";
+
+export type Notice =
+  | { kind: "offline" }
+  | { kind: "pendingRestored" }
+  | { kind: "merged" }
+  | { kind: "conflict"; flags: readonly FlagCode[] }
+  | { kind: "problem"; code: string; detail: string | null }
+  | { kind: "roamingFailed"; tooLarge: boolean; message: string };
+
+export interface SetupState {
+  /** loading: nothing to show yet · cached: shown from the cache, server not heard yet · ready · failed. */
+  readonly phase: "loading" | "cached" | "ready" | "failed";
+  readonly me: Me | null;
+  readonly userName: string | null;
+  readonly userCode: string | null;
+  /** The last version known from the server (or the cache); edits are measured against it. */
+  readonly base: { readonly version: number; readonly flags: Flags } | null;
+  readonly edits: Flags | null;
+  readonly server: SyncSetup | null;
+  readonly saving: boolean;
+  readonly notices: readonly Notice[];
+}
+
+const POLL_MS = 3000;
+const POLL_MAX = 40;
+const RETRY_OFFLINE_MS = 30_000;
+
+function asProblem(err: unknown): Notice {
+  if (err instanceof ApiError) {
+    if (err.offline) return { kind: "offline" };
+    return { kind: "problem", code: err.code, detail: err.problem?.detail ?? null };
+  }
+  return { kind: "problem", code: "generic", detail: err instanceof Error ? err.message : null };
+}
+
+export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
+  const initialCache = useMemo(() => readPaneCache(settings.get(PANE_CACHE_KEY)), [settings]);
+  const [state, setState] = useState<SetupState>(() => ({
+    phase: initialCache ? "cached" : "loading",
+    me: null,
+    userName: initialCache?.userName ?? null,
+    userCode: initialCache?.userCode ?? null,
+    base: initialCache ? { version: initialCache.version, flags: initialCache.flags } : null,
+    edits: initialCache ? (initialCache.pending?.flags ?? initialCache.flags) : null,
+    server: null,
+    saving: false,
+    notices: [],
+  }));
+  const cache = useRef<PaneCache | null>(initialCache);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const pollCount = useRef(0);
+
+  const addNotice = useCallback((n: Notice) => {
+    setState((s) => ({ ...s, notices: [...s.notices.filter((x) => x.kind !== n.kind), n] }));
+  }, []);
+  const clearNotices = useCallback((...kinds: Notice["kind"][]) => {
+    setState((s) => ({ ...s, notices: kinds.length ? s.notices.filter((n) => !kinds.includes(n.kind)) : [] }));
+  }, []);
+
+  /** Writes the cache and persists it; a failure is told to the user, the change stays on screen. */
+  const persist = useCallback(
+    async (next: PaneCache) => {
+      cache.current = next;
+      try {
+        settings.set(PANE_CACHE_KEY, next);
+        await settings.save();
+        clearNotices("roamingFailed");
+      } catch (err) {
+        const e = err instanceof SettingsSaveError ? err : new SettingsSaveError("unknown", String(err));
+        addNotice({ kind: "roamingFailed", tooLarge: e.tooLarge, message: e.message });
+      }
+    },
+    [settings, addNotice, clearNotices],
+  );
+
+  const cacheFrom = useCallback(
+    (setup: SyncSetup, userName: string, pending: PendingChange | null): PaneCache => ({
+      schema: PANE_CACHE_SCHEMA,
+      userCode: setup.userCode,
+      userName,
+      flags: setup.flags,
+      version: setup.version,
+      seenAt: new Date().toISOString(),
+      pending,
+    }),
+    [],
+  );
+
+  const send = useCallback(
+    async (pending: PendingChange, userName: string): Promise<void> => {
+      if (!api) return;
+      setState((s) => ({ ...s, saving: true }));
+      // Kept before it is sent: if the pane closes or the network drops now, the next open sends it.
+      if (cache.current) await persist({ ...cache.current, pending });
+      try {
+        const saved = await api.saveSetup(pending.userCode, pending.flags, pending.baseVersion);
+        pollCount.current = 0;
+        setState((s) => ({
+          ...s,
+          phase: "ready",
+          saving: false,
+          server: saved,
+          base: { version: saved.version, flags: saved.flags },
+          edits: saved.flags,
+          notices: s.notices.filter((n) => n.kind === "roamingFailed" || n.kind === "merged"),
+        }));
+        await persist(cacheFrom(saved, userName, null));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 412 && err.problem?.current) {
+          const current = err.problem.current;
+          const { merged, conflicts } = mergeFlags(pending.baseFlags, pending.flags, current.flags);
+          setState((s) => ({
+            ...s,
+            saving: false,
+            server: current,
+            base: { version: current.version, flags: current.flags },
+            edits: merged,
+          }));
+          if (conflicts.length) {
+            addNotice({ kind: "conflict", flags: conflicts });
+            await persist(cacheFrom(current, userName, null));
+          } else {
+            // Nothing collides: the merged change goes out on top of the newer version.
+            addNotice({ kind: "merged" });
+            await send({ ...pending, flags: merged, baseVersion: current.version, baseFlags: current.flags }, userName);
+          }
+          return;
+        }
+        setState((s) => ({ ...s, saving: false }));
+        addNotice(asProblem(err));
+        // Only an unreachable server keeps the change pending; a refusal would be refused again.
+        if (!(err instanceof ApiError && err.offline) && cache.current) await persist({ ...cache.current, pending: null });
+      }
+    },
+    [api, persist, cacheFrom, addNotice],
+  );
+
+  const load = useCallback(async () => {
+    if (!api) return;
+    try {
+      const me = await api.me();
+      const server = await api.setup(me.user.code);
+      const cached = cache.current?.userCode === me.user.code ? cache.current : null;
+      const pending = cached?.pending ?? null;
+      setState((s) => ({
+        ...s,
+        phase: "ready",
+        me,
+        userName: me.user.name,
+        userCode: me.user.code,
+        server,
+        base: { version: server.version, flags: server.flags },
+        edits: pending?.flags ?? server.flags,
+        notices: s.notices.filter((n) => n.kind === "roamingFailed"),
+      }));
+      await persist(cacheFrom(server, me.user.name, pending));
+      if (pending) {
+        addNotice({ kind: "pendingRestored" });
+        await send(pending, me.user.name);
+      }
+    } catch (err) {
+      setState((s) => ({ ...s, phase: s.base ? "cached" : "failed" }));
+      addNotice(asProblem(err));
+    }
+  }, [api, persist, cacheFrom, send, addNotice]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // While the server has not heard back from X3, ask again now and then.
+  const deliveryState = state.server?.delivery.state;
+  useEffect(() => {
+    if (!api || deliveryState !== "pending" || !state.userCode || pollCount.current >= POLL_MAX) return;
+    const userCode = state.userCode;
+    const timer = setTimeout(async () => {
+      pollCount.current += 1;
+      try {
+        const fresh = await api.setup(userCode);
+        setState((s) => (s.server && fresh.version === s.server.version ? { ...s, server: fresh } : s));
+      } catch {
+        // The next save or reopen will tell; polling is only a courtesy.
+      }
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [api, deliveryState, state.userCode, state.server]);
+
+  // A change kept while the server was unreachable is sent when the network returns (load sends it).
+  const offline = state.notices.some((n) => n.kind === "offline");
+  useEffect(() => {
+    if (!offline) return;
+    const retry = () => {
+      clearNotices("offline");
+      void load();
+    };
+    window.addEventListener("online", retry);
+    const timer = setInterval(retry, RETRY_OFFLINE_MS);
+    return () => {
+      window.removeEventListener("online", retry);
+      clearInterval(timer);
+    };
+  }, [offline, load, clearNotices]);
+
+  const dirtyFlags = useMemo(
+    () => (state.base && state.edits ? changedFlags(state.base.flags, state.edits) : []),
+    [state.base, state.edits],
+  );
+
+  const setFlag = useCallback((code: FlagCode, value: boolean) => {
+    setState((s) => (s.edits ? { ...s, edits: { ...s.edits, [code]: value } } : s));
+  }, []);
+
+  const save = useCallback(async () => {
+    const s = stateRef.current;
+    if (!s.base || !s.edits || !s.userCode || s.saving) return;
+    clearNotices("conflict", "merged", "problem", "offline", "pendingRestored");
+    await send(
+      { userCode: s.userCode, flags: s.edits, baseVersion: s.base.version, baseFlags: s.base.flags, since: new Date().toISOString() },
+      s.userName ?? s.userCode,
+    );
+  }, [send, clearNotices]);
+
+  const discard = useCallback(async () => {
+    setState((s) => (s.base ? { ...s, edits: s.base.flags } : s));
+    clearNotices("conflict", "merged", "problem", "pendingRestored");
+    if (cache.current?.pending) await persist({ ...cache.current, pending: null });
+  }, [persist, clearNotices]);
+
+  return { state, dirtyFlags, setFlag, save, discard, reload: load };
+}

@@ -1,0 +1,125 @@
+/**
+ * The whole path, for real: the built pane in Chromium (with an Office shim for jsmith@contoso.com), the
+ * add-in server over HTTPS with its SQLite store, and the X3 emulator's SYNCPAR table.
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { PANE_CACHE_KEY } from "../../src/core/paneCache";
+import { loadConfig } from "../../src/server/config";
+import { type RunningAddinServer, startAddinServer } from "../../src/server/server";
+import { browserAvailable, launchChromium } from "./browser";
+import { installOfficeShim, type ShimOptions } from "./officeShim";
+
+const DIST = resolve(__dirname, "../../dist");
+const SHOTS = resolve(__dirname, "../../test-output/screenshots");
+const run = browserAvailable() ? describe : describe.skip;
+
+jest.setTimeout(90_000);
+
+run("the task pane in Chromium", () => {
+  let dir: string;
+  let server: RunningAddinServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let roaming: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(join(DIST, "taskpane.html"))) throw new Error("dist/ is not built: run `npm run build` (npm test does)");
+    mkdirSync(SHOTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), "addin-e2e-"));
+    const config = loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: DIST, LOG_LEVEL: "silent" }, dir);
+    process.env.X3_EMULATOR_DATA = join(dir, "x3-emulator.json");
+    server = await startAddinServer(config, { officeCertsFolder: null, logger: false });
+    browser = await launchChromium();
+    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 320, height: 900 }, reducedMotion: "reduce" });
+    // office.js cannot come from Microsoft's CDN here: the shim stands in for it.
+    await context.route("https://appsforoffice.microsoft.com/**", (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: "/* office.js: see the test's shim */" }),
+    );
+    await context.exposeFunction("__saveRoaming", (json: string) => {
+      roaming = JSON.parse(json) as Record<string, unknown>;
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+    delete process.env.X3_EMULATOR_DATA;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function openPane(shim: Partial<ShimOptions> = {}): Promise<Page> {
+    const page = await context.newPage();
+    const options: ShimOptions = {
+      email: "jsmith@contoso.com",
+      displayName: "John Smith",
+      displayLanguage: "en-US",
+      dark: false,
+      settings: roaming,
+      ...shim,
+    };
+    await page.addInitScript(installOfficeShim, options);
+    await page.goto(`${server.url}/taskpane.html`);
+    return page;
+  }
+
+  const toggle = (page: Page, label: string) => page.getByRole("switch", { name: label, exact: true });
+
+  it("saves a flag to roaming settings, the server's store and X3's SYNCPAR, and shows it on reopening", async () => {
+    const page = await openPane();
+    await page.getByText("John Smith").waitFor();
+    await expectChecked(toggle(page, "Create Outlook contact"), false);
+    await page.screenshot({ path: join(SHOTS, "pane-320-before.png"), fullPage: true });
+
+    await toggle(page, "Create Outlook contact").click();
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: /Saved to X3 at/ }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "pane-320-saved.png"), fullPage: true });
+
+    expect(roaming[PANE_CACHE_KEY]).toMatchObject({ userCode: "JSMITH", version: 1, flags: { COROTKCRE: true }, pending: null });
+    expect(await server.store.get("JSMITH")).toMatchObject({ version: 1, flags: { COROTKCRE: true, CORADXCRE: false } });
+    expect(server.emulator?.app.x3Emulator.store.get("SYNCPAR", "JSMITH")?.values).toMatchObject({ COROTKCRE: 2, CORADXCRE: 1 });
+    await page.close();
+
+    const again = await openPane();
+    await again.getByText("John Smith").waitFor();
+    await expectChecked(toggle(again, "Create Outlook contact"), true);
+    await again.getByRole("status").filter({ hasText: /Saved to X3 at/ }).waitFor();
+    await again.close();
+  });
+
+  it("runs as a labelled browser preview without Office, with a picker of the demo users", async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/taskpane.html`);
+    await page.getByText(/Browser preview/).waitFor();
+    await page.getByTestId("demo-user").selectOption({ label: "Léa Dupont (LDUPONT)" });
+    await page.getByTestId("user-name").filter({ hasText: "Léa Dupont" }).waitFor();
+    await page.getByTestId("user-code").filter({ hasText: "LDUPONT" }).waitFor();
+    // The emulator's seed gives LDUPONT a SYNCPAR row with X3 → Outlook on: the pane starts from it.
+    await expectChecked(toggle(page, "Create Outlook task"), true);
+    await expectChecked(toggle(page, "Create X3 task"), false);
+    await page.screenshot({ path: join(SHOTS, "preview-320.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("follows Outlook's language and theme", async () => {
+    const page = await openPane({ displayLanguage: "fr-FR", dark: true });
+    await page.getByText("John Smith").waitFor();
+    await toggle(page, "Créer contact Outlook").waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("fr");
+    const background = await page.evaluate(() => getComputedStyle(document.querySelector(".fui-FluentProvider")!).backgroundColor);
+    expect(background).toBe("rgb(41, 41, 41)");
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.screenshot({ path: join(SHOTS, "pane-800-dark-fr.png"), fullPage: true });
+    await page.close();
+  });
+});
+
+async function expectChecked(locator: ReturnType<Page["getByRole"]>, checked: boolean): Promise<void> {
+  await locator.waitFor();
+  expect(await locator.isChecked()).toBe(checked);
+}

@@ -1,0 +1,107 @@
+/**
+ * An in-memory stand-in for the add-in server's API, as the pane's fetch sees it, for component tests.
+ * It follows the real API's contract: ETag versions, If-Match, 412 with the current state.
+ */
+import { allFlags, type Flags } from "../../src/core/flags";
+import type { SyncSetup } from "../../src/core/setup";
+import type { SettingsStore } from "../../src/office/settingsStore";
+import { SettingsSaveError } from "../../src/office/settingsStore";
+
+
+export interface FakeServer {
+  setup: SyncSetup;
+  /** When set, every request fails as if the network were down. */
+  offline: boolean;
+  puts: { flags: Flags; ifMatch: string | null }[];
+  fetch: (url: string, init?: RequestInit) => Promise<Response>;
+}
+
+export function setupOf(flags: Flags, version: number, deliveryState: SyncSetup["delivery"]["state"] = "delivered"): SyncSetup {
+  return {
+    userCode: "JSMITH",
+    flags,
+    version,
+    updatedAt: version ? "2026-11-27T09:00:00.000Z" : null,
+    updatedBy: version ? "jsmith@contoso.com" : null,
+    source: version ? "pane" : "default",
+    delivery: {
+      state: version ? deliveryState : "none",
+      version,
+      at: deliveryState === "delivered" ? "2026-11-27T09:00:01.000Z" : null,
+      nextAttemptAt: null,
+      message: deliveryState === "failed" ? "Record locked" : null,
+    },
+  };
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  // jsdom has no fetch Response: this carries what the pane's client reads of one.
+  const all = new Map(Object.entries({ "content-type": "application/json", ...headers }));
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    headers: { get: (name: string) => all.get(name.toLowerCase()) ?? null },
+    text: async () => JSON.stringify(body),
+  } as unknown as Response;
+}
+
+export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): FakeServer {
+  const server: FakeServer = {
+    setup: initial,
+    offline: false,
+    puts: [],
+    fetch: async (url, init = {}) => {
+      if (server.offline) throw new TypeError("Failed to fetch");
+      const method = init.method ?? "GET";
+      if (url === "/api/v1/dev/token") return json(200, { access_token: "t", token_type: "Bearer", expires_in: 3600 });
+      if (url === "/api/v1/me") {
+        return json(200, { user: { code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: "ENG" }, administrator: false, development: true });
+      }
+      if (url === "/api/v1/setups/JSMITH" && method === "GET") return json(200, server.setup, { etag: `"${server.setup.version}"` });
+      if (url === "/api/v1/setups/JSMITH" && method === "PUT") {
+        const headers = init.headers as Record<string, string>;
+        const ifMatch = headers["if-match"] ?? null;
+        const { flags } = JSON.parse(String(init.body)) as { flags: Flags };
+        server.puts.push({ flags, ifMatch });
+        if (ifMatch !== `"${server.setup.version}"`) {
+          return json(412, { type: "x", title: "stale", status: 412, code: "version-mismatch", current: server.setup });
+        }
+        server.setup = setupOf(flags, server.setup.version + 1);
+        return json(200, server.setup, { etag: `"${server.setup.version}"` });
+      }
+      return json(404, { type: "x", title: "nf", status: 404, code: "not-found" });
+    },
+  };
+  return server;
+}
+
+/** Roaming settings as Office keeps them: `set` in memory, `save` persists; failures can be injected. */
+export class MemorySettings implements SettingsStore {
+  readonly kind = "roaming" as const;
+  readonly saved = new Map<string, unknown>();
+  private readonly working = new Map<string, unknown>();
+  failNextSaves: (number | string)[] = [];
+
+  constructor(initial: Record<string, unknown> = {}) {
+    for (const [k, v] of Object.entries(initial)) {
+      this.saved.set(k, v);
+      this.working.set(k, v);
+    }
+  }
+  get(key: string): unknown {
+    return this.working.get(key);
+  }
+  set(key: string, value: unknown): void {
+    // Office serializes settings as JSON; so does this stand-in.
+    this.working.set(key, JSON.parse(JSON.stringify(value)));
+  }
+  remove(key: string): void {
+    this.working.delete(key);
+  }
+  async save(): Promise<void> {
+    const code = this.failNextSaves.shift();
+    if (code !== undefined) throw new SettingsSaveError(code, code === 9057 ? "Settings are too large" : "Internal error");
+    this.saved.clear();
+    for (const [k, v] of this.working) this.saved.set(k, JSON.parse(JSON.stringify(v)));
+  }
+}
