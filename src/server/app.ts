@@ -10,6 +10,7 @@ import type { DevTokenIssuer, TokenVerifier } from "./auth/tokens";
 import type { ServerConfig } from "./config";
 import { IdentityResolver } from "./identity";
 import { OutboxWorker, type OutboxOptions } from "./outbox";
+import { registerCompression } from "./plugins/compression";
 import { registerSecurity } from "./plugins/security";
 import { registerStaticFiles } from "./plugins/staticFiles";
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from "./problems";
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorateRequest("caller", null);
 
   await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? 1200 });
+  await registerCompression(app);
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
     reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem(404, "not-found", undefined, request.url));

@@ -35,6 +35,8 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => v === "true"),
   SQLITE_FILE: optional,
+  /** postgres://… : the store on PostgreSQL (several replicas share it); unset: SQLite. */
+  DATABASE_URL: optional,
   ADMIN_USERS: list.transform((l) => (l.length ? l : ["ADMIN"])),
   DEV_TOKEN_SECRET: optional,
   /** Production sign-in: the Entra ID tenant's issuer, the add-in API's audience, and the tenant's JWKS. */

@@ -4,13 +4,20 @@
  * failures, and a stop with X3's reason on a permanent one. X3's web-service pools are small, so only a
  * few users are delivered at once.
  */
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { FastifyBaseLogger } from "fastify";
 import type { OutboxItem, SetupStore } from "./store/setupStore";
 import { isTransientX3Error, type X3Port, x3ErrorMessage } from "./x3Port";
 
 export interface OutboxOptions {
   readonly pollMs: number;
+  /** Users delivered at once by this worker: X3's web-service pools are small. */
   readonly concurrency: number;
+  /** Users looked at per sweep. */
+  readonly batch: number;
+  /** How long a claimed delivery is this worker's; longer than the gateway's slowest write. */
+  readonly leaseMs: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   readonly random: () => number;
@@ -19,6 +26,8 @@ export interface OutboxOptions {
 const DEFAULTS: OutboxOptions = {
   pollMs: 2000,
   concurrency: 2,
+  batch: 200,
+  leaseMs: 120_000,
   baseDelayMs: 1000,
   maxDelayMs: 5 * 60_000,
   random: Math.random,
@@ -32,6 +41,8 @@ export function retryDelayMs(attempts: number, o: Pick<OutboxOptions, "baseDelay
 
 export class OutboxWorker {
   private readonly options: OutboxOptions;
+  /** Identifies this worker's leases, so an operator can tell which replica holds a delivery. */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly inFlight = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
@@ -73,9 +84,7 @@ export class OutboxWorker {
 
   /** One pass over everything due; what the timer runs. Exposed for tests. */
   async sweep(): Promise<void> {
-    const due = await this.store.dueOutbox(500);
-    const users = [...new Set(due.map((d) => d.userCode))];
-    const queue = users.slice();
+    const queue = await this.store.dueUsers(this.options.batch);
     const lanes = Array.from({ length: Math.max(1, this.options.concurrency) }, async () => {
       for (let user = queue.shift(); user !== undefined; user = queue.shift()) await this.deliverUser(user);
     });
@@ -95,11 +104,11 @@ export class OutboxWorker {
     this.timer.unref();
   }
 
-  /** Serializes deliveries per user: two deliveries of one user never run at once in this process. */
+  /** Chains a user's deliveries in this process; the store's lease does the same across replicas. */
   private deliverUser(userCode: string): Promise<void> {
     const previous = this.inFlight.get(userCode) ?? Promise.resolve();
-    const next = previous.then(() => this.deliverDue(userCode));
-    const tracked = next
+    const tracked: Promise<void> = previous
+      .then(() => this.deliverDue(userCode))
       .catch((err: unknown) => this.log.error({ err, x3User: userCode }, "outbox delivery failed"))
       .finally(() => {
         if (this.inFlight.get(userCode) === tracked) this.inFlight.delete(userCode);
@@ -108,8 +117,13 @@ export class OutboxWorker {
     return tracked;
   }
 
+  /** Delivers the user's latest due version, then any newer one accepted meanwhile. */
   private async deliverDue(userCode: string): Promise<void> {
-    for (const item of await this.store.dueOutbox(50, userCode)) await this.attempt(item);
+    for (let item = await this.claim(userCode); item; item = await this.claim(userCode)) await this.attempt(item);
+  }
+
+  private claim(userCode: string): Promise<OutboxItem | null> {
+    return this.store.claimDue(userCode, this.owner, this.options.leaseMs);
   }
 
   private async attempt(item: OutboxItem): Promise<void> {

@@ -14,7 +14,7 @@ import { buildApp } from "./app";
 import { DevTokenIssuer, EntraTokenVerifier } from "./auth/tokens";
 import type { ServerConfig } from "./config";
 import { developmentTls, type TlsMaterial } from "./devCertificates";
-import { openSqlite } from "./store/database";
+import { openDatabase } from "./store/database";
 import { SetupStore } from "./store/setupStore";
 
 export interface RunningAddinServer {
@@ -76,8 +76,8 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
     };
   }
   const gateway = new X3Gateway(x3Config);
-  const database = await openSqlite(config.sqliteFile);
-  const store = new SetupStore(database.db);
+  const database = await openDatabase(config);
+  const store = new SetupStore(database.db, database.dialect);
   const devIssuer = config.development ? new DevTokenIssuer(config.DEV_TOKEN_SECRET) : null;
   const verifier =
     devIssuer ??

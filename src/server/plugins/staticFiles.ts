@@ -1,25 +1,43 @@
 /**
- * Serves the built pane (dist/). HTML is revalidated every time so a new release is picked up at the next
- * open; content-hashed scripts never change and are cached for a year; icons are cacheable, as Outlook
- * and the admin center require.
+ * Serves the built pane (dist/). HTML and the manifest are revalidated every time so a new release is
+ * picked up at the next open; content-hashed scripts never change and are cached for a year; icons are
+ * cacheable, as Outlook and the admin center require.
+ *
+ * Only files under the root are ever served (@fastify/send resolves the path and refuses anything that
+ * leaves it); dotfiles are refused; source maps only when asked (development), since they would hand
+ * the pane's whole source to anyone.
  */
 import { existsSync } from "node:fs";
+import { relative, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
 const HASHED = /\.[0-9a-f]{8,}\.(js|css|woff2?)$/;
+const ICON = /^assets\/[^/]+\.(png|svg|ico)$/;
 
-export function cacheControlFor(path: string): string {
-  if (HASHED.test(path)) return "public, max-age=31536000, immutable";
-  if (/\/assets\/[^/]+\.(png|svg|ico)$/.test(path.replace(/\\/g, "/"))) return "public, max-age=86400";
-  return "no-cache";
+export const CACHE_IMMUTABLE = "public, max-age=31536000, immutable";
+export const CACHE_ICON = "public, max-age=86400";
+export const CACHE_REVALIDATE = "no-cache";
+
+/** Cache-Control for a file, from its path relative to the served folder ("assets/icon-16.png"). */
+export function cacheControlFor(relativePath: string): string {
+  const path = relativePath.split(sep).join("/").replace(/\\/g, "/");
+  if (HASHED.test(path)) return CACHE_IMMUTABLE;
+  if (ICON.test(path)) return CACHE_ICON;
+  return CACHE_REVALIDATE;
 }
 
-export async function registerStaticFiles(app: FastifyInstance, root: string): Promise<boolean> {
+export interface StaticFilesOptions {
+  /** Serve *.map files (development). Off by default: production does not publish its sources. */
+  readonly sourceMaps?: boolean;
+}
+
+export async function registerStaticFiles(app: FastifyInstance, root: string, options: StaticFilesOptions = {}): Promise<boolean> {
   if (!existsSync(root)) {
     app.log.warn({ root }, "the pane is not built: run `npm run build`");
     return false;
   }
+  const sourceMaps = options.sourceMaps ?? false;
   await app.register(fastifyStatic, {
     root,
     index: false,
@@ -27,7 +45,8 @@ export async function registerStaticFiles(app: FastifyInstance, root: string): P
     etag: true,
     lastModified: true,
     dotfiles: "deny",
-    setHeaders: (res, path) => res.setHeader("cache-control", cacheControlFor(path)),
+    allowedPath: (pathName) => sourceMaps || !pathName.toLowerCase().endsWith(".map"),
+    setHeaders: (res, path) => res.setHeader("cache-control", cacheControlFor(relative(root, path))),
   });
   app.get("/", (_req, reply) => reply.redirect("/taskpane.html"));
   return true;

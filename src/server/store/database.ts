@@ -1,11 +1,13 @@
 /**
- * Opens the store: a SQLite file (better-sqlite3, WAL) by default. PostgreSQL joins through the same
- * Kysely interface and the same migrations.
+ * Opens the store: a SQLite file (better-sqlite3, WAL) by default, PostgreSQL when DATABASE_URL is set —
+ * the same Kysely code and the same migrations, which Kysely's migrator runs under its lock, so several
+ * replicas starting at once migrate once.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Pool } from "pg";
 import { migrateToLatest, type SqlDialect } from "./migrations";
 import type { Database } from "./schema";
 
@@ -27,4 +29,20 @@ export async function openSqlite(file: string): Promise<OpenedDatabase> {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
   return { db, dialect: "sqlite", close: () => db.destroy() };
+}
+
+export async function openPostgres(connectionString: string, poolSize = 10): Promise<OpenedDatabase> {
+  const pool = new Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrateToLatest(db as Kysely<unknown>, "postgres");
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, dialect: "postgres", close: () => db.destroy() };
+}
+
+export function openDatabase(config: { DATABASE_URL?: string | undefined; sqliteFile: string }): Promise<OpenedDatabase> {
+  return config.DATABASE_URL ? openPostgres(config.DATABASE_URL) : openSqlite(config.sqliteFile);
 }

@@ -49,6 +49,9 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
         .addColumn("last_attempt_at", "varchar(32)")
         .addColumn("delivered_at", "varchar(32)")
         .addColumn("message", "text")
+        // A delivery in flight: which worker took it and until when (a crashed worker's lease runs out).
+        .addColumn("lease_owner", "varchar(64)")
+        .addColumn("lease_until", "varchar(32)")
         .addUniqueConstraint("outbox_user_version", ["user_code", "version"])
         .execute();
       await db.schema.createIndex("outbox_due").on("outbox").columns(["state", "next_attempt_at"]).execute();
@@ -60,6 +63,15 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
         .addColumn("name", "varchar(254)", (c) => c.notNull())
         .addColumn("language", "varchar(8)")
         .addColumn("seen_at", "varchar(32)", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("policy")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("document", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull())
+        .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
+        .addColumn("updated_by", "varchar(254)", (c) => c.notNull())
         .execute();
     },
   },

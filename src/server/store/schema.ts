@@ -39,6 +39,8 @@ export interface OutboxTable {
   last_attempt_at: string | null;
   delivered_at: string | null;
   message: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
 }
 
 /** Last known mailbox → X3 user mapping, so the pane still works while X3 cannot be reached. */
@@ -50,7 +52,17 @@ export interface X3UserTable {
   seen_at: string;
 }
 
+/** Company policy: one row (id 1) holding the JSON document, versioned like a setup. */
+export interface PolicyTable {
+  id: number;
+  document: string;
+  version: number;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface Database {
+  policy: PolicyTable;
   setup: SetupTable;
   history: HistoryTable;
   outbox: OutboxTable;

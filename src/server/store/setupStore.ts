@@ -3,9 +3,10 @@
  * A setup's write, its history entry and its outbox row commit in one transaction, so an acknowledged
  * save is never without the delivery that will carry it to X3.
  */
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction, Updateable } from "kysely";
 import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
 import { type ChangeSource, type Delivery, FlagsSchema, type X3User } from "../../core/setup";
+import type { SqlDialect } from "./migrations";
 import type { Database, OutboxTable } from "./schema";
 
 export interface StoredSetup {
@@ -57,6 +58,7 @@ function parseFlags(json: string): Flags {
 export class SetupStore {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect = "sqlite",
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -132,6 +134,8 @@ export class SetupStore {
         .values({
           user_code: req.userCode,
           version,
+          lease_owner: null,
+          lease_until: null,
           flags: flagsJson,
           state: req.deliver ? "pending" : "delivered",
           attempts: 0,
@@ -167,55 +171,90 @@ export class SetupStore {
     return deliveryOf(row);
   }
 
-  /** Pending deliveries that are due, oldest version first per user. */
-  async dueOutbox(limit: number, userCode?: string): Promise<OutboxItem[]> {
-    let q = this.db
-      .selectFrom("outbox")
-      .select(["id", "user_code", "version", "flags", "attempts"])
-      .where("state", "=", "pending")
-      .where("next_attempt_at", "<=", this.now().toISOString());
-    if (userCode) q = q.where("user_code", "=", userCode);
-    const rows = await q.orderBy("id").limit(limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      userCode: r.user_code,
-      version: r.version,
-      flags: parseFlags(r.flags),
-      attempts: r.attempts,
-    }));
+  /** Users with a delivery due and none in flight: what a sweep offers to deliver. */
+  async dueUsers(limit: number): Promise<string[]> {
+    const now = this.now().toISOString();
+    const rows = await this.db
+      .selectFrom("outbox as o")
+      .select("o.user_code")
+      .where("o.state", "=", "pending")
+      .where("o.next_attempt_at", "<=", now)
+      .where((eb) => eb.or([eb("o.lease_until", "is", null), eb("o.lease_until", "<=", now)]))
+      .groupBy("o.user_code")
+      .orderBy((eb) => eb.fn.min("o.id"))
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.user_code);
+  }
+
+  /**
+   * Takes a user's due delivery for `leaseMs`, unless another worker holds one of that user's rows:
+   * one delivery per user at a time keeps SYNCPAR writes in version order across replicas. On
+   * PostgreSQL the candidate row is locked with FOR UPDATE SKIP LOCKED, so two replicas never take the
+   * same row; a crashed worker's lease simply runs out.
+   */
+  async claimDue(userCode: string, owner: string, leaseMs: number): Promise<OutboxItem | null> {
+    const now = this.now();
+    const nowIso = now.toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      let candidate = trx
+        .selectFrom("outbox as o")
+        .select(["o.id", "o.user_code", "o.version", "o.flags", "o.attempts"])
+        .where("o.user_code", "=", userCode)
+        .where("o.state", "=", "pending")
+        .where("o.next_attempt_at", "<=", nowIso)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom("outbox as busy")
+                .select("busy.id")
+                .whereRef("busy.user_code", "=", "o.user_code")
+                .where("busy.lease_until", ">", nowIso),
+            ),
+          ),
+        )
+        .orderBy("o.version", "desc")
+        .limit(1);
+      if (this.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
+      const row = await candidate.executeTakeFirst();
+      if (!row) return null;
+      await trx
+        .updateTable("outbox")
+        .set({ lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs).toISOString() })
+        .where("id", "=", row.id)
+        .execute();
+      return { id: row.id, userCode: row.user_code, version: row.version, flags: parseFlags(row.flags), attempts: row.attempts };
+    });
   }
 
   async markDelivered(id: number): Promise<void> {
     const at = this.now().toISOString();
-    await this.db
-      .updateTable("outbox")
-      .set((eb) => ({ state: "delivered", delivered_at: at, last_attempt_at: at, message: null, attempts: eb("attempts", "+", 1) }))
-      .where("id", "=", id)
-      .where("state", "=", "pending")
-      .execute();
+    await this.settle(id, { state: "delivered", delivered_at: at, last_attempt_at: at, message: null });
   }
 
   async markRetry(id: number, nextAttemptAt: Date, message: string): Promise<void> {
-    await this.db
-      .updateTable("outbox")
-      .set((eb) => ({
-        next_attempt_at: nextAttemptAt.toISOString(),
-        last_attempt_at: this.now().toISOString(),
-        message,
-        attempts: eb("attempts", "+", 1),
-      }))
-      .where("id", "=", id)
-      .where("state", "=", "pending")
-      .execute();
+    await this.settle(id, { next_attempt_at: nextAttemptAt.toISOString(), last_attempt_at: this.now().toISOString(), message });
   }
 
   async markFailed(id: number, message: string): Promise<void> {
-    await this.db
-      .updateTable("outbox")
-      .set((eb) => ({ state: "failed", last_attempt_at: this.now().toISOString(), message, attempts: eb("attempts", "+", 1) }))
-      .where("id", "=", id)
-      .where("state", "=", "pending")
-      .execute();
+    await this.settle(id, { state: "failed", last_attempt_at: this.now().toISOString(), message });
+  }
+
+  /**
+   * Records an attempt's outcome and gives the lease back. The outcome applies only while the row is
+   * still pending (a newer version may have superseded it meanwhile); the lease is released regardless.
+   */
+  private async settle(id: number, outcome: Updateable<OutboxTable>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("outbox")
+        .set((eb) => ({ ...outcome, attempts: eb("attempts", "+", 1), lease_owner: null, lease_until: null }))
+        .where("id", "=", id)
+        .where("state", "=", "pending")
+        .execute();
+      await trx.updateTable("outbox").set({ lease_owner: null, lease_until: null }).where("id", "=", id).execute();
+    });
   }
 
   async rememberUser(email: string, user: X3User): Promise<void> {
