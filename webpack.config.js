@@ -15,7 +15,7 @@ module.exports = (env = {}, argv = {}) => {
   return {
     mode: production ? "production" : "development",
     devtool: production ? "source-map" : "eval-cheap-module-source-map",
-    entry: { taskpane: "./src/taskpane/index.tsx" },
+    entry: { taskpane: "./src/taskpane/index.tsx", "signin-dialog": "./src/taskpane/signin-dialog.ts" },
     output: {
       path: path.resolve(__dirname, "dist"),
       filename: production ? "[name].[contenthash:16].js" : "[name].js",
@@ -43,6 +43,13 @@ module.exports = (env = {}, argv = {}) => {
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
         chunks: ["taskpane"],
+        scriptLoading: "defer",
+      }),
+      // The Office dialog API's sign-in page, where nested app authentication is not supported.
+      new HtmlWebpackPlugin({
+        filename: "signin-dialog.html",
+        template: "./src/taskpane/signin-dialog.html",
+        chunks: ["signin-dialog"],
         scriptLoading: "defer",
       }),
       new CopyWebpackPlugin({

@@ -20,6 +20,7 @@ import { I18nextProvider, useTranslation } from "react-i18next";
 import type { X3User } from "../core/setup";
 import type { OutlookHost } from "../office/officeHost";
 import { LocalSettingsStore, RoamingSettingsStore } from "../office/settingsStore";
+import { paneTokenSource } from "../office/signIn";
 import { ApiClient, demoUsers, devTokenSource } from "./api";
 import { SetupPane } from "./components/SetupPane";
 
@@ -62,7 +63,8 @@ function Heading() {
 
 function OutlookPane({ host }: { host: OutlookHost }) {
   const settings = useMemo(() => new RoamingSettingsStore(host.roamingSettings), [host]);
-  const api = useMemo(() => new ApiClient(devTokenSource(host.mailboxEmail)), [host]);
+  // The server says how to sign in (development or Entra ID) at the first API call, not before the first render.
+  const api = useMemo(() => new ApiClient(paneTokenSource(host.mailboxEmail)), [host]);
   return <SetupPane api={api} settings={settings} mailbox={host.mailboxEmail} />;
 }
 

@@ -32,7 +32,8 @@ export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPe
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
+        // The sign-in dialog exchanges its code for a token with Microsoft Entra ID.
+        "connect-src": ["'self'", "https://login.microsoftonline.com"],
         "frame-src": ["'self'", OFFICE_CDN],
         "frame-ancestors": ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
         "base-uri": ["'none'"],
