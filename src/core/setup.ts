@@ -3,6 +3,8 @@
  */
 import { z } from "zod";
 import { FLAG_CODES, type FlagCode, type Flags } from "./flags";
+import { LockSchema } from "./policy";
+import { PrerequisitesSchema } from "./prerequisites";
 
 /** X3 user codes (AUTILIS.USR): letters, digits and underscore, up to 10 characters; compared in upper case. */
 export const UserCodeSchema = z
@@ -32,7 +34,19 @@ export const DeliverySchema = z.strictObject({
 export type Delivery = z.output<typeof DeliverySchema>;
 
 export const CHANGE_SOURCES = ["pane", "x3", "policy", "restore", "default"] as const;
+export const ChangeSourceSchema = z.enum(CHANGE_SOURCES);
 export type ChangeSource = (typeof CHANGE_SOURCES)[number];
+
+/** Whether what the server shows is what X3's SYNCPAR holds. */
+export const X3ConfirmationSchema = z.strictObject({
+  /** True when X3 was read just now and holds this version (or an X3 change was just taken in). */
+  confirmed: z.boolean(),
+  /** When X3 last confirmed it; with confirmed false: "not confirmed by X3 since". */
+  lastConfirmedAt: z.iso.datetime().nullable(),
+});
+export type X3Confirmation = z.output<typeof X3ConfirmationSchema>;
+
+export const LocksSchema = z.record(z.string(), LockSchema);
 
 export const SyncSetupSchema = z.strictObject({
   userCode: z.string(),
@@ -43,6 +57,9 @@ export const SyncSetupSchema = z.strictObject({
   updatedBy: z.string().nullable(),
   source: z.enum(CHANGE_SOURCES),
   delivery: DeliverySchema,
+  x3: X3ConfirmationSchema,
+  /** Company policy locks that apply: flag code → forced value and the reason. */
+  locks: LocksSchema,
 });
 export type SyncSetup = z.output<typeof SyncSetupSchema>;
 
@@ -59,8 +76,42 @@ export const MeSchema = z.strictObject({
   administrator: z.boolean(),
   /** True when the server runs in development mode (dev sign-in, demo users). */
   development: z.boolean(),
+  /** What X3 checks before it synchronizes this user, and what is missing. */
+  prerequisites: PrerequisitesSchema,
 });
 export type Me = z.output<typeof MeSchema>;
+
+const page = <T extends z.ZodType>(item: T) =>
+  z.strictObject({
+    items: z.array(item),
+    total: z.number().int().nonnegative(),
+    page: z.number().int().positive(),
+    pageSize: z.number().int().positive(),
+  });
+
+export const PageQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const UserSearchQuerySchema = PageQuerySchema.extend({ search: z.string().trim().max(100).default("") });
+export const UsersPageSchema = page(X3UserSchema);
+export type UsersPage = z.output<typeof UsersPageSchema>;
+
+export const FlagChangeSchema = z.strictObject({ code: z.string(), from: z.boolean(), to: z.boolean() });
+export const HistoryEntrySchema = z.strictObject({
+  version: z.number().int().positive(),
+  at: z.iso.datetime(),
+  /** An e-mail address for pane edits, "X3" for changes read from X3, "policy" for policy changes. */
+  actor: z.string(),
+  source: ChangeSourceSchema,
+  changes: z.array(FlagChangeSchema),
+});
+export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
+export const HistoryPageSchema = page(HistoryEntrySchema);
+export type HistoryPage = z.output<typeof HistoryPageSchema>;
+
+export const RestoreRequestSchema = z.strictObject({ version: z.number().int().positive() });
 
 export const DevTokenRequestSchema = z.strictObject({ email: z.email().max(254) });
 export const DevTokenSchema = z.strictObject({

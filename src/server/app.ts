@@ -3,22 +3,29 @@
  * port, and `main.ts` adds TLS and the listening socket.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { type Policy, PolicySchema } from "../core/policy";
 import { ZodError } from "zod";
 import type { X3User } from "../core/setup";
 import type { DevTokenIssuer, TokenVerifier } from "./auth/tokens";
-import type { ServerConfig } from "./config";
+import { ConfigError, type ServerConfig } from "./config";
 import { IdentityResolver } from "./identity";
 import { OutboxWorker, type OutboxOptions } from "./outbox";
 import { registerCompression } from "./plugins/compression";
 import { registerSecurity } from "./plugins/security";
 import { registerStaticFiles } from "./plugins/staticFiles";
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from "./problems";
+import { authConfigRoutes, entraPaneSettings } from "./auth/configRoute";
 import { authenticate } from "./routes/authenticate";
 import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
 import { meRoutes } from "./routes/me";
 import { setupRoutes } from "./routes/setups";
+import { adminRoutes } from "./routes/admin";
+import { Directory } from "./directory";
+import type { ConnectionReport } from "../x3/connectionCheck";
 import { SetupService } from "./setupService";
 import type { SetupStore } from "./store/setupStore";
 import type { X3Port } from "./x3Port";
@@ -50,9 +57,26 @@ export interface AppDependencies {
   readonly outbox?: Partial<OutboxOptions>;
   readonly deliveryBudgetMs?: number;
   readonly rateLimitPerMinute?: number;
+  /** The administrators' X3 connection test (absent when the X3 side is not the gateway). */
+  readonly connectionCheck?: () => Promise<ConnectionReport>;
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** The policy IT provides as a file replaces the stored one at start when they differ. */
+async function applyPolicyFile(setups: SetupService, file: string, log: FastifyBaseLogger): Promise<void> {
+  let policy: Policy;
+  try {
+    policy = PolicySchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  } catch (err) {
+    const reason = err instanceof ZodError ? err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : String(err);
+    throw new ConfigError(`POLICY_FILE ${file} is not a valid policy: ${reason}`);
+  }
+  const current = await setups.policy();
+  if (JSON.stringify(current.policy) === JSON.stringify(policy)) return;
+  await setups.updatePolicy(policy, current.version, `policy file ${basename(file)}`);
+  log.info({ file }, "company policy applied from the policy file");
+}
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config } = deps;
@@ -112,20 +136,28 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.code(404).type(PROBLEM_CONTENT_TYPE).send(problem(404, "not-found", undefined, request.url));
   });
 
-  const outbox = new OutboxWorker(deps.store, deps.x3, app.log, { pollMs: config.OUTBOX_POLL_MS, ...deps.outbox });
+  const outbox = new OutboxWorker(deps.store, deps.x3, app.log, {
+    pollMs: config.OUTBOX_POLL_MS,
+    concurrency: config.OUTBOX_CONCURRENCY,
+    ...deps.outbox,
+  });
   app.decorate("outbox", outbox);
   app.addHook("onClose", () => outbox.stop());
 
   const identity = new IdentityResolver(deps.x3, deps.store);
+  const directory = new Directory(deps.x3);
   const setups = new SetupService(deps.store, deps.x3, outbox, { deliveryBudgetMs: deps.deliveryBudgetMs ?? 3000 });
+  if (config.POLICY_FILE) await applyPolicyFile(setups, config.POLICY_FILE, app.log);
 
   await app.register(healthRoutes, { store: deps.store, x3: deps.x3, probeUser: config.ADMIN_USERS[0] ?? "ADMIN" });
+  await app.register(authConfigRoutes, { prefix: "/api/v1/auth", entra: entraPaneSettings(config) });
   if (deps.devIssuer) await app.register(devRoutes, { prefix: "/api/v1/dev", issuer: deps.devIssuer, x3: deps.x3 });
   await app.register(
     async (api) => {
       api.addHook("onRequest", authenticate({ verifier: deps.verifier, identity, config }));
-      await api.register(meRoutes, { development: config.development });
-      await api.register(setupRoutes, { setups, x3: deps.x3 });
+      await api.register(meRoutes, { development: config.development, directory });
+      await api.register(setupRoutes, { setups, store: deps.store, directory, x3: deps.x3 });
+      await api.register(adminRoutes, { setups, directory, connectionCheck: deps.connectionCheck ?? null });
     },
     { prefix: "/api/v1" },
   );

@@ -2,9 +2,12 @@
  * The server's configuration: environment variables, validated once at start. Every variable is
  * documented in README.md ("Configuration") and in .env.example.
  */
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { YES_NO_ENCODINGS } from "../core/x3YesNo";
+import type { X3GatewayConfig, X3Table } from "../x3/config";
+import { entraPaneSettings } from "./auth/configRoute";
 
 const optional = z
   .string()
@@ -43,14 +46,35 @@ const EnvSchema = z.object({
   AUTH_ISSUER: optional,
   AUTH_AUDIENCE: optional,
   AUTH_JWKS_URL: optional,
+  /** The pane's sign-in (GET /api/v1/auth/config); by default from AUTH_AUDIENCE and AUTH_ISSUER. */
+  AUTH_CLIENT_ID: optional,
+  AUTH_AUTHORITY: optional,
+  AUTH_SCOPE: optional,
   /** App role in the access token that makes the caller an administrator. */
   AUTH_ADMIN_ROLE: z.string().default("SyncSetup.Admin"),
   X3_BASE_URL: optional,
   X3_ENDPOINT: z.string().default("SEED"),
+  /** basic: X3_USER / X3_PASSWORD · connectedApp: a Syracuse connected application's signed JWT. */
+  X3_AUTH: z.enum(["basic", "connectedApp"]).default("basic"),
   X3_USER: optional,
   X3_PASSWORD: optional,
+  X3_CLIENT_ID: optional,
+  X3_CLIENT_SECRET: optional,
+  X3_JWT_AUDIENCE: z.string().default("x3"),
+  X3_JWT_LIFETIME_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   X3_CA_FILE: optional,
   X3_YES_NO: z.enum(YES_NO_ENCODINGS).default("localMenu"),
+  X3_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  X3_RESPONSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** Class and representation names, per table: "CLASS" or "CLASS/REPRESENTATION" (default: the table's name). */
+  X3_CLASS_SYNCPAR: optional,
+  X3_CLASS_AUTILIS: optional,
+  X3_CLASS_ADOVALAUS: optional,
+  X3_CLASS_ADOVAL: optional,
+  X3_CLASS_SYNCDATA: optional,
+  /** Company policy (defaults and locks) IT provides as a JSON file, applied at start. */
+  POLICY_FILE: optional,
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   X3_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -88,6 +112,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       if (!e[name]) problems.push(`${name} is required in production mode (sign-in with Microsoft Entra ID)`);
     }
   }
+  if (!development && e.AUTH_ISSUER && e.AUTH_AUDIENCE) {
+    try {
+      entraPaneSettings({ ...e, development });
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
+  }
   if (!development && !e.X3_BASE_URL) problems.push("X3_BASE_URL is required in production mode");
   if (!development && !e.TRUST_PROXY && !(e.TLS_CERT_FILE && e.TLS_KEY_FILE)) {
     problems.push("production mode needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY=true behind a TLS proxy");
@@ -96,7 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE go together");
   }
   if (e.X3_BASE_URL && !e.X3_BASE_URL.startsWith("https://")) problems.push("X3_BASE_URL must be an https:// URL");
-  if (e.X3_BASE_URL && !(e.X3_USER && e.X3_PASSWORD)) problems.push("X3_USER and X3_PASSWORD are required with X3_BASE_URL");
+  if (e.X3_BASE_URL && e.X3_AUTH === "basic" && !(e.X3_USER && e.X3_PASSWORD)) {
+    problems.push("X3_USER and X3_PASSWORD are required with X3_BASE_URL (or X3_AUTH=connectedApp)");
+  }
+  if (e.X3_BASE_URL && e.X3_AUTH === "connectedApp" && !(e.X3_CLIENT_ID && e.X3_CLIENT_SECRET && e.X3_USER)) {
+    problems.push("X3_AUTH=connectedApp needs X3_CLIENT_ID, X3_CLIENT_SECRET and X3_USER (the X3 user the calls act as)");
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
 
   const dataDir = resolve(cwd, e.DATA_DIR);
@@ -107,5 +143,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     staticDir: resolve(cwd, e.STATIC_DIR),
     sqliteFile: e.SQLITE_FILE ? resolve(cwd, e.SQLITE_FILE) : resolve(dataDir, "addin.sqlite"),
     embeddedEmulator: development && !e.X3_BASE_URL,
+  };
+}
+
+const CLASS_VARIABLES = {
+  SYNCPAR: "X3_CLASS_SYNCPAR",
+  AUTILIS: "X3_CLASS_AUTILIS",
+  ADOVALAUS: "X3_CLASS_ADOVALAUS",
+  ADOVAL: "X3_CLASS_ADOVAL",
+  SYNCDATA: "X3_CLASS_SYNCDATA",
+} as const satisfies Record<X3Table, keyof Env>;
+
+/** The gateway's settings for a configured (real) X3. */
+export function x3GatewayConfig(config: ServerConfig): X3GatewayConfig {
+  const classes: Partial<Record<X3Table, { className: string; representation?: string }>> = {};
+  for (const [table, variable] of Object.entries(CLASS_VARIABLES) as [X3Table, keyof Env][]) {
+    const value = config[variable] as string | undefined;
+    if (!value) continue;
+    const [className, representation] = value.split("/").map((p) => p.trim());
+    classes[table] = { className: className!, ...(representation ? { representation } : {}) };
+  }
+  return {
+    baseUrl: config.X3_BASE_URL!,
+    endpoint: config.X3_ENDPOINT,
+    auth:
+      config.X3_AUTH === "connectedApp"
+        ? {
+            kind: "connectedApp",
+            clientId: config.X3_CLIENT_ID!,
+            secret: config.X3_CLIENT_SECRET!,
+            user: config.X3_USER!,
+            audience: config.X3_JWT_AUDIENCE,
+            lifetimeSeconds: config.X3_JWT_LIFETIME_SECONDS,
+          }
+        : { kind: "basic", user: config.X3_USER!, password: config.X3_PASSWORD! },
+    classes,
+    yesNo: config.X3_YES_NO,
+    connectTimeoutMs: config.X3_CONNECT_TIMEOUT_MS,
+    responseTimeoutMs: config.X3_RESPONSE_TIMEOUT_MS,
+    ...(config.X3_CA_FILE ? { ca: readFileSync(config.X3_CA_FILE, "utf8") } : {}),
   };
 }

@@ -17,6 +17,7 @@ export const PROBLEM_TITLES = {
   "method-not-allowed": "Method not allowed",
   "if-match-required": "The If-Match header is required",
   "version-mismatch": "The setup was changed since you loaded it",
+  "flag-locked": "Company policy locks this flag",
   "x3-unavailable": "X3 cannot be reached",
   "rate-limited": "Too many requests",
   internal: "Something went wrong on the server",

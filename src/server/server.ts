@@ -9,10 +9,11 @@ import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import type { X3GatewayConfig } from "../x3/config";
 import { startX3Emulator, type RunningX3Emulator } from "../x3/emulator";
 import { DEV_CREDENTIALS } from "../x3/emulator";
+import { checkX3Connection } from "../x3/connectionCheck";
 import { X3Gateway } from "../x3/gateway";
 import { buildApp } from "./app";
 import { DevTokenIssuer, EntraTokenVerifier } from "./auth/tokens";
-import type { ServerConfig } from "./config";
+import { type ServerConfig, x3GatewayConfig } from "./config";
 import { developmentTls, type TlsMaterial } from "./devCertificates";
 import { openDatabase } from "./store/database";
 import { SetupStore } from "./store/setupStore";
@@ -67,13 +68,7 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
       yesNo: config.X3_YES_NO,
     };
   } else {
-    x3Config = {
-      baseUrl: config.X3_BASE_URL!,
-      endpoint: config.X3_ENDPOINT,
-      auth: { kind: "basic", user: config.X3_USER!, password: config.X3_PASSWORD! },
-      ...(config.X3_CA_FILE ? { ca: readFileSync(config.X3_CA_FILE, "utf8") } : {}),
-      yesNo: config.X3_YES_NO,
-    };
+    x3Config = x3GatewayConfig(config);
   }
   const gateway = new X3Gateway(x3Config);
   const database = await openDatabase(config);
@@ -90,6 +85,7 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
     verifier,
     devIssuer,
     https: tls ? { key: tls.key, cert: tls.cert } : null,
+    connectionCheck: () => checkX3Connection(gateway),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,93 +1,204 @@
 /**
- * Reading and saving a user's setup: the store holds every accepted version, X3's SYNCPAR row is what the
- * synchronization engine reads. A setup never stored before starts from X3's row when X3 has one.
+ * Reading and saving a user's setup. X3's SYNCPAR row is what the synchronization engine reads, so it
+ * is the truth the pane must show: a read asks X3 (within a bounded time); when SYNCPAR differs from
+ * what was last delivered — someone used GESSYP — the store takes X3's values with a history entry.
+ * The store holds every accepted version until X3 has it. Company policy locks are enforced here.
  */
-import { allFlags, type Flags } from "../core/flags";
-import type { SyncSetup } from "../core/setup";
+import { allFlags, changedFlags, type Flags } from "../core/flags";
+import { applyLocks, EMPTY_POLICY, lockViolations, type Policy, PolicySchema, startingFlags } from "../core/policy";
+import { etagOf, type SyncSetup } from "../core/setup";
 import type { OutboxWorker } from "./outbox";
 import { ProblemError } from "./problems";
-import type { SetupStore, StoredSetup } from "./store/setupStore";
+import type { SetupStore, StoredPolicy, StoredSetup } from "./store/setupStore";
 import type { X3Port } from "./x3Port";
-
-/** What a user with no SYNCPAR row yet gets: nothing synchronizes until they decide. */
-export const DEFAULT_FLAGS: Flags = allFlags(false);
 
 export interface SetupServiceOptions {
   /** How long a save waits for X3 before answering "waiting for X3". */
   readonly deliveryBudgetMs: number;
+  /** How long a read waits for X3's SYNCPAR row before answering "not confirmed by X3". */
+  readonly readBudgetMs: number;
 }
 
+const DEFAULT_OPTIONS: SetupServiceOptions = { deliveryBudgetMs: 3000, readBudgetMs: 2500 };
+const NO_ROW = Symbol("X3 has no SYNCPAR row");
+const UNREACHABLE = Symbol("X3 did not answer");
+type X3Read = { readonly flags: Flags } | typeof NO_ROW | typeof UNREACHABLE;
+
 export class SetupService {
+  private readonly options: SetupServiceOptions;
+
   constructor(
     private readonly store: SetupStore,
     private readonly x3: X3Port,
     private readonly outbox: OutboxWorker,
-    private readonly options: SetupServiceOptions = { deliveryBudgetMs: 3000 },
-  ) {}
+    options: Partial<SetupServiceOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
+
+  async policy(): Promise<StoredPolicy> {
+    return (await this.store.policy()) ?? { policy: EMPTY_POLICY, version: 0, updatedAt: "", updatedBy: "" };
+  }
 
   async read(userCode: string): Promise<SyncSetup> {
-    const stored = (await this.store.get(userCode)) ?? (await this.importFromX3(userCode));
-    return this.present(userCode, stored);
+    const [stored, x3, { policy }] = await Promise.all([this.store.get(userCode), this.readX3(userCode), this.policy()]);
+    const settled = await this.reconcile(userCode, stored, x3, policy);
+    return this.present(userCode, settled, policy, x3 !== UNREACHABLE && settled !== null && flagsEqual(settled.flags, x3));
   }
 
   async save(userCode: string, flags: Flags, expectedVersion: number, actor: string): Promise<SyncSetup> {
-    const stored = (await this.store.get(userCode)) ?? (await this.importFromX3(userCode));
+    const { policy } = await this.policy();
+    const violations = lockViolations(flags, policy.locks);
+    if (violations.length) {
+      throw new ProblemError(409, "flag-locked", `Company policy locks ${violations.join(", ")}.`, {
+        errors: violations.map((code) => ({ path: `flags.${code}`, message: policy.locks[code]!.reason })),
+      });
+    }
+    // A setup never stored starts from X3's row, so the history measures the change from what X3 had.
+    const stored = (await this.store.get(userCode)) ?? (await this.reconcile(userCode, null, await this.readX3(userCode), policy));
+    return this.write(userCode, flags, expectedVersion, actor, "pane", stored, policy);
+  }
+
+  /** Administrators: back to the flags of a history entry, as a new version. */
+  async restore(userCode: string, version: number, expectedVersion: number, actor: string): Promise<SyncSetup> {
+    const flags = await this.store.flagsAt(userCode, version);
+    if (!flags) throw new ProblemError(404, "not-found", `${userCode} has no version ${version}.`);
+    const { policy } = await this.policy();
+    const stored = await this.store.get(userCode);
+    return this.write(userCode, applyLocks(flags, policy.locks), expectedVersion, actor, "restore", stored, policy);
+  }
+
+  /**
+   * Replaces the company policy and brings every stored setup into line with its locks (a new version
+   * each, source "policy", delivered to X3 like any other).
+   */
+  async updatePolicy(policy: Policy, expectedVersion: number, actor: string): Promise<StoredPolicy> {
+    const parsed = PolicySchema.parse(policy);
+    if (!(await this.store.savePolicy(parsed, expectedVersion, actor))) {
+      const current = await this.policy();
+      throw new ProblemError(412, "version-mismatch", `The policy is at version ${current.version}.`, {}, { etag: etagOf(current.version) });
+    }
+    await this.enforceLocks(parsed, actor);
+    return this.policy();
+  }
+
+  async enforceLocks(policy: Policy, actor: string): Promise<number> {
+    let changed = 0;
+    for (const setup of await this.store.allSetups()) {
+      if (!lockViolations(setup.flags, policy.locks).length) continue;
+      const result = await this.store.save({
+        userCode: setup.userCode,
+        flags: applyLocks(setup.flags, policy.locks),
+        expectedVersion: setup.version,
+        baseline: setup.flags,
+        actor,
+        source: "policy",
+        deliver: true,
+      });
+      // A user saving at the same moment wins this round; their save was checked against the locks.
+      if (result.ok) changed += 1;
+    }
+    return changed;
+  }
+
+  private async write(
+    userCode: string,
+    flags: Flags,
+    expectedVersion: number,
+    actor: string,
+    source: "pane" | "restore",
+    stored: StoredSetup | null,
+    policy: Policy,
+  ): Promise<SyncSetup> {
     const result = await this.store.save({
       userCode,
       flags,
       expectedVersion,
-      baseline: stored?.flags ?? DEFAULT_FLAGS,
+      baseline: stored?.flags ?? startingFlags(policy, allFlags(false)),
       actor,
-      source: "pane",
+      source,
       deliver: true,
     });
     if (!result.ok) {
-      const current = await this.present(userCode, result.current);
+      const current = await this.present(userCode, result.current, policy, false);
       throw new ProblemError(
         412,
         "version-mismatch",
         `The setup is at version ${current.version}; you started from version ${expectedVersion}.`,
         { current },
-        { etag: `"${current.version}"` },
+        { etag: etagOf(current.version) },
       );
     }
     await this.outbox.deliverUserNow(userCode, this.options.deliveryBudgetMs);
-    return this.present(userCode, result.setup);
+    const delivered = (await this.store.delivery(userCode)).state === "delivered";
+    return this.present(userCode, (await this.store.get(userCode)) ?? result.setup, policy, delivered);
   }
 
-  /** Takes X3's SYNCPAR row as version 1 when the store has none; null when X3 has none either. */
-  private async importFromX3(userCode: string): Promise<StoredSetup | null> {
-    let row: { flags: Flags } | null;
+  /** X3's SYNCPAR row, within the read budget. */
+  private async readX3(userCode: string): Promise<X3Read> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      row = await this.x3.readSyncpar(userCode);
+      const row = await Promise.race([
+        this.x3.readSyncpar(userCode),
+        new Promise<typeof UNREACHABLE>((resolve) => (timer = setTimeout(() => resolve(UNREACHABLE), this.options.readBudgetMs))),
+      ]);
+      return row === null ? NO_ROW : row;
     } catch {
-      // Without X3's answer the defaults are shown; the first save still reaches X3 through the outbox,
-      // which reports whatever X3 then says.
-      return null;
+      return UNREACHABLE;
+    } finally {
+      clearTimeout(timer);
     }
-    if (!row) return null;
-    const result = await this.store.save({
+  }
+
+  /**
+   * Brings the store in line with X3: a first read takes X3's row as version 1; a later difference from
+   * what X3 was last given is an edit made in X3 (GESSYP), taken as a new version. Nothing is taken while
+   * a delivery is pending: that version is on its way to X3 and will overwrite it.
+   */
+  private async reconcile(userCode: string, stored: StoredSetup | null, x3: X3Read, policy: Policy): Promise<StoredSetup | null> {
+    if (x3 === UNREACHABLE || x3 === NO_ROW) return stored;
+    if (stored && flagsEqual(stored.flags, x3)) {
+      await this.store.markConfirmed(userCode, stored.version);
+      return { ...stored, x3ConfirmedAt: new Date().toISOString() };
+    }
+    if (stored) {
+      const delivery = await this.store.delivery(userCode);
+      if (delivery.state === "pending") return stored;
+      const lastDelivered = await this.store.lastDeliveredFlags(userCode);
+      // X3 still holds what it was last given: the stored version is newer (e.g. X3 refused it).
+      if (lastDelivered && flagsEqual(lastDelivered, x3)) return stored;
+    }
+    const taken = await this.store.save({
       userCode,
-      flags: row.flags,
-      expectedVersion: 0,
-      baseline: DEFAULT_FLAGS,
+      flags: x3.flags,
+      expectedVersion: stored?.version ?? 0,
+      baseline: stored?.flags ?? allFlags(false),
       actor: "X3",
       source: "x3",
       deliver: false,
     });
-    return result.ok ? result.setup : result.current;
+    const current = taken.ok ? taken.setup : taken.current;
+    // An X3 edit against a company lock is put back, as any other change would be.
+    if (taken.ok && lockViolations(x3.flags, policy.locks).length) {
+      await this.enforceLocks(policy, "policy");
+      return this.store.get(userCode);
+    }
+    return current;
   }
 
-  private async present(userCode: string, stored: StoredSetup | null): Promise<SyncSetup> {
+  private async present(userCode: string, stored: StoredSetup | null, policy: Policy, confirmedNow: boolean): Promise<SyncSetup> {
+    const locks = Object.fromEntries(Object.entries(policy.locks).filter(([, lock]) => lock !== undefined)) as SyncSetup["locks"];
     if (!stored) {
       return {
         userCode,
-        flags: DEFAULT_FLAGS,
+        flags: startingFlags(policy, allFlags(false)),
         version: 0,
         updatedAt: null,
         updatedBy: null,
         source: "default",
         delivery: { state: "none", version: 0, at: null, nextAttemptAt: null, message: null },
+        x3: { confirmed: false, lastConfirmedAt: null },
+        locks,
       };
     }
     return {
@@ -98,6 +209,14 @@ export class SetupService {
       updatedBy: stored.updatedBy,
       source: stored.source,
       delivery: await this.store.delivery(userCode),
+      x3: { confirmed: confirmedNow, lastConfirmedAt: stored.x3ConfirmedAt },
+      locks,
     };
   }
+}
+
+function flagsEqual(a: Flags, b: X3Read | Flags): boolean {
+  if (typeof b === "symbol") return false;
+  const flags = "flags" in b ? (b as { flags: Flags }).flags : (b as Flags);
+  return changedFlags(a, flags).length === 0;
 }

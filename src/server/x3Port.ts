@@ -10,6 +10,9 @@ export interface X3Port {
   findUsersByEmail(email: string): Promise<X3User[]>;
   getUser(code: string): Promise<X3User | null>;
   listUsers(): Promise<X3User[]>;
+  userParameters(code: string): Promise<{ readonly AUSCRMA: string | null; readonly AUSCRMF: string | null }>;
+  folderParameters(): Promise<Readonly<Record<string, boolean | null>>>;
+  syncData(userCode: string): Promise<readonly { readonly type: string; readonly action: string }[]>;
 }
 
 /** X3 errors say whether trying again may help (timeouts, 5xx, refused or reset connections). */

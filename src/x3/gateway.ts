@@ -231,6 +231,21 @@ export class X3Gateway {
     await this.confirmClass("AUTILIS");
   }
 
+  /** One `$query` of one record on a table's class and representation: does X3 answer it? */
+  async probe(table: X3Table): Promise<void> {
+    const { binding, target } = this.binding(table);
+    await this.transport.send("GET", queryUrl(target, binding.representation, null, 1), `query ${binding.className}`);
+  }
+
+  /** The class and representation a table is published as (configuration). */
+  classOf(table: X3Table): { readonly className: string; readonly representation: string } {
+    return this.binding(table).binding;
+  }
+
+  get baseUrl(): string {
+    return this.config.baseUrl;
+  }
+
   async close(): Promise<void> {
     await this.transport.close();
   }

@@ -63,6 +63,13 @@ describe("sign-in", () => {
       user: { code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: expect.any(String) },
       administrator: false,
       development: true,
+      prerequisites: {
+        salesFunction: "1",
+        salesRep: "REP01",
+        folderSync: true,
+        entities: { contact: true, task: true, call: true, appointment: true },
+        problems: [],
+      },
     });
   });
 

@@ -10,6 +10,7 @@ import { DevTokenIssuer } from "../../src/server/auth/tokens";
 import { loadConfig } from "../../src/server/config";
 import { openSqlite, type OpenedDatabase } from "../../src/server/store/database";
 import { SetupStore } from "../../src/server/store/setupStore";
+import { checkX3Connection } from "../../src/x3/connectionCheck";
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import type { X3Gateway } from "../../src/x3/gateway";
 import { startTestEmulator, testFolder, testGateway, type TestFolder } from "../x3/fixture";
@@ -35,6 +36,12 @@ export async function startHarness(overrides: Partial<AppDependencies> = {}, env
   const store = new SetupStore(database.db, database.dialect);
   const config = loadConfig({ DATA_DIR: folder.dir, STATIC_DIR: join(folder.dir, "no-dist"), LOG_LEVEL: "silent", ...env }, folder.dir);
   const devIssuer = new DevTokenIssuer("test-secret-of-sufficient-length");
+  const closeAll = async () => {
+    await gateway.close();
+    await database.close();
+    await emulator.close();
+    await folder.remove();
+  };
   const app = await buildApp({
     config,
     store,
@@ -44,7 +51,11 @@ export async function startHarness(overrides: Partial<AppDependencies> = {}, env
     logger: false,
     outbox: { pollMs: 50, baseDelayMs: 20, maxDelayMs: 200 },
     deliveryBudgetMs: 2000,
+    connectionCheck: () => checkX3Connection(gateway),
     ...overrides,
+  }).catch(async (err: unknown) => {
+    await closeAll();
+    throw err;
   });
   await app.ready();
   return {
@@ -58,10 +69,7 @@ export async function startHarness(overrides: Partial<AppDependencies> = {}, env
     syncpar: (userCode) => emulator.app.x3Emulator.store.get("SYNCPAR", userCode)?.values,
     async close() {
       await app.close();
-      await gateway.close();
-      await database.close();
-      await emulator.close();
-      await folder.remove();
+      await closeAll();
     },
   };
 }

@@ -18,6 +18,8 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
         .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
         .addColumn("updated_by", "varchar(254)", (c) => c.notNull())
         .addColumn("source", "varchar(16)", (c) => c.notNull())
+        // When X3's SYNCPAR last held this setup's flags, as read back from X3.
+        .addColumn("x3_confirmed_at", "varchar(32)")
         .execute();
 
       await db.schema

@@ -10,6 +10,7 @@ export interface SetupTable {
   /** Who made the change: an e-mail for pane edits, "X3" for changes read from X3. */
   updated_by: string;
   source: string;
+  x3_confirmed_at: string | null;
 }
 
 export interface HistoryTable {

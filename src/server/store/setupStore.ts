@@ -5,7 +5,8 @@
  */
 import type { Kysely, Selectable, Transaction, Updateable } from "kysely";
 import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
-import { type ChangeSource, type Delivery, FlagsSchema, type X3User } from "../../core/setup";
+import { type Policy, PolicySchema } from "../../core/policy";
+import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type X3User } from "../../core/setup";
 import type { SqlDialect } from "./migrations";
 import type { Database, OutboxTable } from "./schema";
 
@@ -16,6 +17,15 @@ export interface StoredSetup {
   readonly updatedAt: string;
   readonly updatedBy: string;
   readonly source: ChangeSource;
+  /** When X3 last held these flags (read back from X3, or delivered to it). */
+  readonly x3ConfirmedAt: string | null;
+}
+
+export interface StoredPolicy {
+  readonly policy: Policy;
+  readonly version: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
 }
 
 export interface FlagChange {
@@ -72,6 +82,7 @@ export class SetupStore {
       updatedAt: row.updated_at,
       updatedBy: row.updated_by,
       source: row.source as ChangeSource,
+      x3ConfirmedAt: row.x3_confirmed_at,
     };
   }
 
@@ -87,7 +98,9 @@ export class SetupStore {
       const at = this.now().toISOString();
       const version = req.expectedVersion + 1;
       const flagsJson = JSON.stringify(req.flags);
-      const values = { flags: flagsJson, version, updated_at: at, updated_by: req.actor, source: req.source };
+      // A version taken from X3 is confirmed by X3 as it is written.
+      const confirmedAt = req.deliver ? null : at;
+      const values = { flags: flagsJson, version, updated_at: at, updated_by: req.actor, source: req.source, x3_confirmed_at: confirmedAt };
       const written = current
         ? await trx
             .updateTable("setup")
@@ -154,6 +167,7 @@ export class SetupStore {
         updatedAt: at,
         updatedBy: req.actor,
         source: req.source,
+        x3ConfirmedAt: confirmedAt,
       };
       return { ok: true, setup, changes };
     });
@@ -231,6 +245,103 @@ export class SetupStore {
   async markDelivered(id: number): Promise<void> {
     const at = this.now().toISOString();
     await this.settle(id, { state: "delivered", delivered_at: at, last_attempt_at: at, message: null });
+    // X3 now holds that version: if it is still the current one, it is confirmed.
+    const row = await this.db.selectFrom("outbox").select(["user_code", "version", "state"]).where("id", "=", id).executeTakeFirst();
+    if (row?.state === "delivered") await this.markConfirmed(row.user_code, row.version, at);
+  }
+
+  /** Records that X3 holds `version` of the user's setup (ignored if a newer version exists). */
+  async markConfirmed(userCode: string, version: number, at: string = this.now().toISOString()): Promise<void> {
+    await this.db
+      .updateTable("setup")
+      .set({ x3_confirmed_at: at })
+      .where("user_code", "=", userCode)
+      .where("version", "=", version)
+      .execute();
+  }
+
+  /** The flags X3 was last given for the user, or null when none was ever delivered. */
+  async lastDeliveredFlags(userCode: string): Promise<Flags | null> {
+    const row = await this.db
+      .selectFrom("outbox")
+      .select("flags")
+      .where("user_code", "=", userCode)
+      .where("state", "=", "delivered")
+      .orderBy("version", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row ? parseFlags(row.flags) : null;
+  }
+
+  /** The full flag set of one version, from its outbox row (every version has one). */
+  async flagsAt(userCode: string, version: number): Promise<Flags | null> {
+    const row = await this.db
+      .selectFrom("outbox")
+      .select("flags")
+      .where("user_code", "=", userCode)
+      .where("version", "=", version)
+      .executeTakeFirst();
+    return row ? parseFlags(row.flags) : null;
+  }
+
+  async history(userCode: string, page: number, pageSize: number): Promise<{ items: HistoryEntry[]; total: number }> {
+    const total = await this.db
+      .selectFrom("history")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("user_code", "=", userCode)
+      .executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom("history")
+      .selectAll()
+      .where("user_code", "=", userCode)
+      .orderBy("version", "desc")
+      .limit(pageSize)
+      .offset((page - 1) * pageSize)
+      .execute();
+    return {
+      total: Number(total.n),
+      items: rows.map((r) => ({
+        version: r.version,
+        at: r.at,
+        actor: r.actor,
+        source: r.source as ChangeSource,
+        changes: JSON.parse(r.changes) as HistoryEntry["changes"],
+      })),
+    };
+  }
+
+  /** Every stored setup, for applying a policy change. */
+  async allSetups(): Promise<StoredSetup[]> {
+    const rows = await this.db.selectFrom("setup").select("user_code").orderBy("user_code").execute();
+    const setups = await Promise.all(rows.map((r) => this.get(r.user_code)));
+    return setups.filter((s): s is StoredSetup => s !== null);
+  }
+
+  async policy(): Promise<StoredPolicy | null> {
+    const row = await this.db.selectFrom("policy").selectAll().where("id", "=", 1).executeTakeFirst();
+    if (!row) return null;
+    return { policy: PolicySchema.parse(JSON.parse(row.document)), version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by };
+  }
+
+  /** Compare-and-set, like a setup: false when `expectedVersion` is no longer current. */
+  async savePolicy(policy: Policy, expectedVersion: number, actor: string): Promise<boolean> {
+    const values = { document: JSON.stringify(policy), version: expectedVersion + 1, updated_at: this.now().toISOString(), updated_by: actor };
+    const result =
+      expectedVersion === 0
+        ? await this.db
+            .insertInto("policy")
+            .values({ id: 1, ...values })
+            .onConflict((oc) => oc.column("id").doNothing())
+            .executeTakeFirst()
+            .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n))
+        : await this.db
+            .updateTable("policy")
+            .set(values)
+            .where("id", "=", 1)
+            .where("version", "=", expectedVersion)
+            .executeTakeFirst()
+            .then((r) => Number(r.numUpdatedRows));
+    return result === 1;
   }
 
   async markRetry(id: number, nextAttemptAt: Date, message: string): Promise<void> {
