@@ -3,6 +3,8 @@
  * Every failure is an `ApiError` with a problem code the pane turns into a sentence.
  */
 import type { Flags } from "../core/flags";
+import type { ConnectionReport } from "../core/connectionReport";
+import type { ImpactResponse } from "../core/impact";
 import { etagOf, type Me, type Problem, type SyncSetup, type X3User } from "../core/setup";
 
 export class ApiError extends Error {
@@ -103,6 +105,14 @@ export class ApiClient {
       body: JSON.stringify({ flags }),
     });
     return body;
+  }
+
+  async impact(userCode: string): Promise<ImpactResponse> {
+    return (await this.authorized<ImpactResponse>(`/api/v1/setups/${encodeURIComponent(userCode)}/impact`)).body;
+  }
+
+  async checkX3Connection(): Promise<ConnectionReport> {
+    return (await this.authorized<ConnectionReport>("/api/v1/admin/x3-check", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).body;
   }
 }
 

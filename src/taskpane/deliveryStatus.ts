@@ -19,6 +19,12 @@ export function statusLine(
   const d = server.delivery;
   switch (d.state) {
     case "delivered":
+      // Delivered once, but X3 did not answer when asked just now: say so, and since when it is known.
+      if (!server.x3.confirmed) {
+        return server.x3.lastConfirmedAt
+          ? { key: "status.notConfirmed", params: { time: opts.formatTime(server.x3.lastConfirmedAt) }, tone: "warning" }
+          : { key: "status.notConfirmedNever", params: {}, tone: "warning" };
+      }
       return { key: "status.savedToX3", params: { time: d.at ? opts.formatTime(d.at) : "" }, tone: "success" };
     case "pending":
       return d.message && d.nextAttemptAt

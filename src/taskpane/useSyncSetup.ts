@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { changedFlags, type FlagCode, type Flags } from "../core/flags";
 import { mergeFlags } from "../core/merge";
+import { applyLocks } from "../core/policy";
 import { PANE_CACHE_KEY, PANE_CACHE_SCHEMA, type PaneCache, type PendingChange, readPaneCache } from "../core/paneCache";
 import type { Me, SyncSetup } from "../core/setup";
 import { type SettingsStore, SettingsSaveError } from "../office/settingsStore";
@@ -141,6 +142,18 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
             await send({ ...pending, flags: merged, baseVersion: current.version, baseFlags: current.flags }, userName);
           }
           return;
+        }
+        if (err instanceof ApiError && err.code === "flag-locked") {
+          // Company policy changed under the user: take the new locks and put locked flags back.
+          const fresh = await api.setup(pending.userCode).catch(() => null);
+          if (fresh) {
+            setState((s) => ({
+              ...s,
+              server: fresh,
+              base: { version: fresh.version, flags: fresh.flags },
+              edits: applyLocks(pending.flags, fresh.locks),
+            }));
+          }
         }
         setState((s) => ({ ...s, saving: false }));
         addNotice(asProblem(err));

@@ -3,6 +3,7 @@
  * It follows the real API's contract: ETag versions, If-Match, 412 with the current state.
  */
 import { allFlags, type Flags } from "../../src/core/flags";
+import { evaluatePrerequisites, type Prerequisites } from "../../src/core/prerequisites";
 import type { SyncSetup } from "../../src/core/setup";
 import type { SettingsStore } from "../../src/office/settingsStore";
 import { SettingsSaveError } from "../../src/office/settingsStore";
@@ -10,6 +11,7 @@ import { SettingsSaveError } from "../../src/office/settingsStore";
 
 export interface FakeServer {
   setup: SyncSetup;
+  prerequisites: Prerequisites;
   /** When set, every request fails as if the network were down. */
   offline: boolean;
   puts: { flags: Flags; ifMatch: string | null }[];
@@ -31,6 +33,8 @@ export function setupOf(flags: Flags, version: number, deliveryState: SyncSetup[
       nextAttemptAt: null,
       message: deliveryState === "failed" ? "Record locked" : null,
     },
+    x3: { confirmed: deliveryState === "delivered" && version > 0, lastConfirmedAt: null },
+    locks: {},
   };
 }
 
@@ -48,6 +52,10 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): FakeServer {
   const server: FakeServer = {
     setup: initial,
+    prerequisites: evaluatePrerequisites({
+      userParameters: { AUSCRMA: "1", AUSCRMF: "REP01" },
+      folderParameters: { CRMSYNC: true, CRMSYNCCOR: true, CRMSYNCTSK: true, CRMSYNCCLL: true, CRMSYNCBAP: true },
+    }),
     offline: false,
     puts: [],
     fetch: async (url, init = {}) => {
@@ -55,7 +63,12 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
       const method = init.method ?? "GET";
       if (url === "/api/v1/dev/token") return json(200, { access_token: "t", token_type: "Bearer", expires_in: 3600 });
       if (url === "/api/v1/me") {
-        return json(200, { user: { code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: "ENG" }, administrator: false, development: true });
+        return json(200, {
+          user: { code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: "ENG" },
+          administrator: false,
+          development: true,
+          prerequisites: server.prerequisites,
+        });
       }
       if (url === "/api/v1/setups/JSMITH" && method === "GET") return json(200, server.setup, { etag: `"${server.setup.version}"` });
       if (url === "/api/v1/setups/JSMITH" && method === "PUT") {

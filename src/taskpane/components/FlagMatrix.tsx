@@ -5,6 +5,7 @@
 import { Caption1, makeStyles, Subtitle2, Switch, Text, tokens } from "@fluentui/react-components";
 import { useTranslation } from "react-i18next";
 import { ACTIONS, ENTITIES, type Entity, type FlagCode, type Flags, flagCodeOf, isFlagCode, SIDES, type Side } from "../../core/flags";
+import type { SyncSetup } from "../../core/setup";
 
 const useStyles = makeStyles({
   matrix: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -38,6 +39,7 @@ const useStyles = makeStyles({
   },
   notApplicable: { display: "flex", flexDirection: "column", padding: `${tokens.spacingVerticalXS} 0 ${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}` },
   notApplicableText: { color: tokens.colorNeutralForeground3 },
+  lock: { display: "block", color: tokens.colorNeutralForeground3, paddingLeft: tokens.spacingHorizontalS, paddingBottom: tokens.spacingVerticalXS },
 });
 
 export interface FlagMatrixProps {
@@ -45,6 +47,10 @@ export interface FlagMatrixProps {
   readonly changed: ReadonlySet<FlagCode>;
   readonly disabled: boolean;
   readonly onChange: (code: FlagCode, value: boolean) => void;
+  /** Company policy: flags whose value is forced, with the reason shown. */
+  readonly locks: SyncSetup["locks"];
+  /** Entities the X3 folder does not synchronize (CRMSYNCxxx = No): shown disabled, with the parameter. */
+  readonly entitiesOff: Readonly<Partial<Record<Entity, string>>>;
 }
 
 export function FlagMatrix(props: FlagMatrixProps) {
@@ -67,16 +73,19 @@ function EntitySection({ entity, ...props }: FlagMatrixProps & { entity: Entity 
       <h2 id={titleId} className={styles.entityTitle}>
         {t(`entities.${entity}`)}
       </h2>
+      {props.entitiesOff[entity] && (
+        <Caption1 className={styles.notApplicableText}>{t("entityOff", { parameter: props.entitiesOff[entity] })}</Caption1>
+      )}
       <div className={styles.sides}>
         {SIDES.map((side) => (
-          <SideGroup key={side} entity={entity} side={side} {...props} />
+          <SideGroup key={side} entity={entity} side={side} {...props} disabled={props.disabled || Boolean(props.entitiesOff[entity])} />
         ))}
       </div>
     </section>
   );
 }
 
-function SideGroup({ entity, side, flags, changed, disabled, onChange }: FlagMatrixProps & { entity: Entity; side: Side }) {
+function SideGroup({ entity, side, flags, changed, disabled, onChange, locks }: FlagMatrixProps & { entity: Entity; side: Side }) {
   const styles = useStyles();
   const { t } = useTranslation();
   return (
@@ -97,19 +106,28 @@ function SideGroup({ entity, side, flags, changed, disabled, onChange }: FlagMat
           );
         }
         const codeId = `code-${code}`;
+        const lock = locks[code];
+        const lockId = `lock-${code}`;
         return (
-          <div key={code} className={styles.row} data-flag={code}>
-            <Switch
-              checked={flags[code]}
-              disabled={disabled}
-              onChange={(_, data) => onChange(code, data.checked)}
-              label={{ children: t(`flags.${code}`), className: styles.switchLabel }}
-              aria-describedby={codeId}
-            />
-            {changed.has(code) && <span className={styles.changed} aria-hidden="true" title="" />}
-            <Caption1 id={codeId} className={styles.code}>
-              {code}
-            </Caption1>
+          <div key={code} data-flag={code}>
+            <div className={styles.row}>
+              <Switch
+                checked={flags[code]}
+                disabled={disabled || lock !== undefined}
+                onChange={(_, data) => onChange(code, data.checked)}
+                label={{ children: t(`flags.${code}`), className: styles.switchLabel }}
+                aria-describedby={lock ? `${codeId} ${lockId}` : codeId}
+              />
+              {changed.has(code) && <span className={styles.changed} aria-hidden="true" />}
+              <Caption1 id={codeId} className={styles.code}>
+                {code}
+              </Caption1>
+            </div>
+            {lock && (
+              <Caption1 id={lockId} className={styles.lock}>
+                {t("locked", { reason: lock.reason })}
+              </Caption1>
+            )}
           </div>
         );
       })}

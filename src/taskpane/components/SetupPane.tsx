@@ -2,7 +2,9 @@
 import {
   Badge,
   Button,
+  Caption1,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -17,11 +19,15 @@ import type { ApiClient } from "../api";
 import { statusLine } from "../deliveryStatus";
 import { type Notice, useSyncSetup } from "../useSyncSetup";
 import { FlagMatrix } from "./FlagMatrix";
+import { ImpactPreview } from "./ImpactPreview";
+import { Prerequisites } from "./Prerequisites";
+import { X3ConnectionCheck } from "./X3ConnectionCheck";
 
 const useStyles = makeStyles({
   pane: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   header: { display: "flex", flexWrap: "wrap", alignItems: "baseline", gap: tokens.spacingHorizontalS },
   code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground2 },
+  note: { color: tokens.colorNeutralForeground3 },
   // Sticky, not fixed: it stays in view while scrolling, yet never covers the last flags.
   bar: {
     position: "sticky",
@@ -56,6 +62,13 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
   const dirty = dirtyFlags.length > 0;
   const changed = useMemo(() => new Set(dirtyFlags), [dirtyFlags]);
   const timeFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { timeStyle: "short" }), [i18n.language]);
+  const entitiesOff = useMemo(
+    () =>
+      Object.fromEntries(
+        (state.me?.prerequisites.problems ?? []).filter((p) => p.code === "entity-off" && p.entity).map((p) => [p.entity!, p.parameter ?? ""]),
+      ),
+    [state.me],
+  );
   const status = statusLine(state.server, { saving: state.saving, phase: state.phase, formatTime: (iso) => timeFormat.format(new Date(iso)) });
 
   // Ctrl+S (Cmd+S on a Mac) saves, as in every editor.
@@ -133,9 +146,25 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
         );
       })}
 
+      {state.me && <Prerequisites prerequisites={state.me.prerequisites} />}
+
       {state.edits && (
-        <FlagMatrix flags={state.edits} changed={changed} disabled={state.saving || !api} onChange={setFlag} />
+        <FlagMatrix
+          flags={state.edits}
+          changed={changed}
+          disabled={state.saving || !api}
+          onChange={setFlag}
+          locks={state.server?.locks ?? {}}
+          entitiesOff={entitiesOff}
+        />
       )}
+
+      <Caption1 className={styles.note}>{t("prerequisites.ownership")}</Caption1>
+
+      {api && state.userCode && state.edits && state.phase === "ready" && (
+        <ImpactPreview api={api} userCode={state.userCode} flags={state.edits} />
+      )}
+      {api && state.me?.administrator && <X3ConnectionCheck api={api} />}
 
       <div className={styles.bar}>
         <Button appearance="primary" disabled={!dirty || state.saving || !api} onClick={() => void save()}>
@@ -149,7 +178,7 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
             {t("status.unsaved")}
           </Badge>
         )}
-        <Text role="status" aria-live="polite" className={`${styles.status} ${status ? styles[status.tone] : ""}`} data-testid="status">
+        <Text role="status" aria-live="polite" className={mergeClasses(styles.status, status ? styles[status.tone] : undefined)} data-testid="status">
           {status ? t(status.key, status.params) : ""}
         </Text>
       </div>

@@ -1,0 +1,32 @@
+/**
+ * What X3 checks before it synchronizes the user, said plainly: each failing check names the X3
+ * parameter an administrator must set, and where. Editing stays possible.
+ */
+import { makeStyles, MessageBar, MessageBarBody, MessageBarTitle, tokens } from "@fluentui/react-components";
+import { useTranslation } from "react-i18next";
+import type { Prerequisites as PrerequisitesData } from "../../core/prerequisites";
+
+const useStyles = makeStyles({
+  list: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalL },
+});
+
+export function Prerequisites({ prerequisites }: { prerequisites: PrerequisitesData }) {
+  const styles = useStyles();
+  const { t } = useTranslation();
+  const problems = prerequisites.problems;
+  if (problems.length === 0) return null;
+  return (
+    <MessageBar intent="warning" layout="multiline" data-testid="prerequisites">
+      <MessageBarBody>
+        <MessageBarTitle>{t("prerequisites.title")}</MessageBarTitle>
+        <ul className={styles.list}>
+          {problems.map((p) => (
+            <li key={`${p.code}-${p.entity ?? ""}`}>
+              {t(`prerequisites.${p.code}`, { parameter: p.parameter ?? "", entity: p.entity ? t(`entities.${p.entity}`) : "" })}
+            </li>
+          ))}
+        </ul>
+      </MessageBarBody>
+    </MessageBar>
+  );
+}
