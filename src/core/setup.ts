@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import { FLAG_CODES, type FlagCode, type Flags } from "./flags";
-import { LockSchema } from "./policy";
+import { LockSchema, PolicySchema } from "./policy";
 import { PrerequisitesSchema } from "./prerequisites";
 
 /** X3 user codes (AUTILIS.USR): letters, digits and underscore, up to 10 characters; compared in upper case. */
@@ -112,6 +112,26 @@ export const HistoryPageSchema = page(HistoryEntrySchema);
 export type HistoryPage = z.output<typeof HistoryPageSchema>;
 
 export const RestoreRequestSchema = z.strictObject({ version: z.number().int().positive() });
+
+/** How the pane signs in (GET /api/v1/auth/config): development tokens, or Microsoft Entra ID. */
+export const PaneSignInSchema = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("development") }),
+  z.strictObject({
+    mode: z.literal("entra"),
+    clientId: z.string().min(1),
+    authority: z.url({ protocol: /^https$/ }),
+    scopes: z.array(z.string().min(1)).min(1),
+  }),
+]);
+export type PaneSignIn = z.output<typeof PaneSignInSchema>;
+
+export const PolicyResponseSchema = z.strictObject({ policy: PolicySchema, version: z.number().int().nonnegative() });
+
+export const HealthSchema = z.strictObject({ status: z.literal("ok") });
+export const ReadinessSchema = z.strictObject({
+  status: z.enum(["ready", "not-ready"]),
+  checks: z.strictObject({ store: z.enum(["ok", "failed"]), x3: z.enum(["ok", "failed"]) }),
+});
 
 export const DevTokenRequestSchema = z.strictObject({ email: z.email().max(254) });
 export const DevTokenSchema = z.strictObject({

@@ -11,12 +11,11 @@
  * settings (other mail clients read them) nor in localStorage.
  */
 import type { AuthenticationResult, Configuration, IPublicClientApplication } from "@azure/msal-browser";
+import { type PaneSignIn, PaneSignInSchema } from "../core/setup";
 import { ApiError, devTokenSource, type TokenSource } from "../taskpane/api";
 
 /** What `GET /api/v1/auth/config` answers (src/server/auth/configRoute.ts). */
-export type SignInConfig =
-  | { readonly mode: "development" }
-  | { readonly mode: "entra"; readonly clientId: string; readonly authority: string; readonly scopes: readonly string[] };
+export type SignInConfig = PaneSignIn;
 export type EntraSignInConfig = Extract<SignInConfig, { mode: "entra" }>;
 
 export type MsalModule = typeof import("@azure/msal-browser");
@@ -83,19 +82,7 @@ function failure(err: unknown, otherwise: SignInFailure): SignInError {
 }
 
 export function isSignInConfig(value: unknown): value is SignInConfig {
-  if (!value || typeof value !== "object") return false;
-  const v = value as Record<string, unknown>;
-  if (v.mode === "development") return true;
-  return (
-    v.mode === "entra" &&
-    typeof v.clientId === "string" &&
-    v.clientId !== "" &&
-    typeof v.authority === "string" &&
-    v.authority.startsWith("https://") &&
-    Array.isArray(v.scopes) &&
-    v.scopes.length > 0 &&
-    v.scopes.every((s) => typeof s === "string")
-  );
+  return PaneSignInSchema.safeParse(value).success;
 }
 
 /** How this server signs the pane in. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { type Policy, PolicySchema } from "../core/policy";
 import { ZodError } from "zod";
@@ -14,10 +14,11 @@ import { ConfigError, type ServerConfig } from "./config";
 import { IdentityResolver } from "./identity";
 import { OutboxWorker, type OutboxOptions } from "./outbox";
 import { registerCompression } from "./plugins/compression";
-import { registerSecurity } from "./plugins/security";
+import { registerSecurity, registerUserRateLimit } from "./plugins/security";
 import { registerStaticFiles } from "./plugins/staticFiles";
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from "./problems";
 import { authConfigRoutes, entraPaneSettings } from "./auth/configRoute";
+import { openApiDocument } from "./openapi";
 import { authenticate } from "./routes/authenticate";
 import { devRoutes } from "./routes/dev";
 import { healthRoutes } from "./routes/health";
@@ -39,6 +40,8 @@ export interface Caller {
 declare module "fastify" {
   interface FastifyInstance {
     outbox: OutboxWorker;
+    /** Every route registered, as "METHOD /path" (the OpenAPI document must describe each API route). */
+    registeredRoutes: string[];
   }
   interface FastifyRequest {
     caller: Caller | null;
@@ -57,11 +60,14 @@ export interface AppDependencies {
   readonly outbox?: Partial<OutboxOptions>;
   readonly deliveryBudgetMs?: number;
   readonly rateLimitPerMinute?: number;
+  readonly userRateLimitPerMinute?: number;
   /** The administrators' X3 connection test (absent when the X3 side is not the gateway). */
   readonly connectionCheck?: () => Promise<ConnectionReport>;
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
+/** The add-in's version, as package.json says. */
+export const APP_VERSION: string = (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 
 /** The policy IT provides as a file replaces the stored one at start when they differ. */
 async function applyPolicyFile(setups: SetupService, file: string, log: FastifyBaseLogger): Promise<void> {
@@ -89,6 +95,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   };
   // Fastify types an HTTPS server apart; the routes do not care which one serves them.
   const app = (deps.https ? Fastify({ ...options, https: deps.https } as FastifyServerOptions) : Fastify(options)) as FastifyInstance;
+
+  const registeredRoutes: string[] = [];
+  app.decorate("registeredRoutes", registeredRoutes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push(`${method} ${route.url}`);
+  });
 
   // JSON only: a text/plain body is refused with 415 like any other type.
   app.removeContentTypeParser(["text/plain"]);
@@ -129,7 +141,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.decorateRequest("caller", null);
 
-  await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? 1200 });
+  await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? config.RATE_LIMIT_PER_ADDRESS });
   await registerCompression(app);
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
@@ -150,17 +162,20 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (config.POLICY_FILE) await applyPolicyFile(setups, config.POLICY_FILE, app.log);
 
   await app.register(healthRoutes, { store: deps.store, x3: deps.x3, probeUser: config.ADMIN_USERS[0] ?? "ADMIN" });
+  const openapi = openApiDocument({ development: config.development, version: APP_VERSION });
+  app.get("/api/v1/openapi.json", async () => openapi);
   await app.register(authConfigRoutes, { prefix: "/api/v1/auth", entra: entraPaneSettings(config) });
   if (deps.devIssuer) await app.register(devRoutes, { prefix: "/api/v1/dev", issuer: deps.devIssuer, x3: deps.x3 });
   await app.register(
     async (api) => {
-      api.addHook("onRequest", authenticate({ verifier: deps.verifier, identity, config }));
+      api.addHook("preParsing", authenticate({ verifier: deps.verifier, identity, config }));
+      await registerUserRateLimit(api, deps.userRateLimitPerMinute ?? config.RATE_LIMIT_PER_USER);
       await api.register(meRoutes, { development: config.development, directory });
       await api.register(setupRoutes, { setups, store: deps.store, directory, x3: deps.x3 });
       await api.register(adminRoutes, { setups, directory, connectionCheck: deps.connectionCheck ?? null });
     },
     { prefix: "/api/v1" },
   );
-  await registerStaticFiles(app, config.staticDir);
+  await registerStaticFiles(app, config.staticDir, { sourceMaps: config.development });
   return app;
 }

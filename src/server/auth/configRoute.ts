@@ -5,9 +5,7 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 
-export type PaneSignIn =
-  | { readonly mode: "development" }
-  | { readonly mode: "entra"; readonly clientId: string; readonly authority: string; readonly scopes: readonly string[] };
+import type { PaneSignIn } from "../../core/setup";
 
 export interface EntraPaneSettings {
   /** The add-in's Entra ID application (client) id. */
