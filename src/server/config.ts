@@ -74,6 +74,9 @@ const EnvSchema = z.object({
   X3_CLASS_SYNCDATA: optional,
   /** Company policy (defaults and locks) IT provides as a JSON file, applied at start. */
   POLICY_FILE: optional,
+  /** Requests a minute: per client address (all routes), and per signed-in mailbox (the API). */
+  RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(300),
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   X3_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),

@@ -203,3 +203,33 @@ describe("anything else", () => {
     expect(res.headers["x-frame-options"]).toBeUndefined();
   });
 });
+
+describe("rate limits", () => {
+  it("hold per signed-in user, without starving other users behind the same address", async () => {
+    const limited = await startHarness({ userRateLimitPerMinute: 5, rateLimitPerMinute: 100 });
+    try {
+      const a = bearer(await limited.token("jsmith@contoso.com"));
+      const b = bearer(await limited.token("ldupont@contoso.com"));
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await limited.app.inject({ url: "/api/v1/me", headers: a })).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+      const refused = await limited.app.inject({ url: "/api/v1/me", headers: a });
+      expect(refused.headers["content-type"]).toMatch(/problem\+json/);
+      expect(refused.json().code).toBe("rate-limited");
+      expect((await limited.app.inject({ url: "/api/v1/me", headers: b })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it("hold per address before sign-in", async () => {
+    const limited = await startHarness({ rateLimitPerMinute: 3 });
+    try {
+      const codes = [];
+      for (let i = 0; i < 5; i++) codes.push((await limited.app.inject({ url: "/api/v1/me", headers: { authorization: "Bearer nonsense" } })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -52,11 +52,23 @@ export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPe
     referrerPolicy: { policy: "no-referrer" },
   });
 
+  // Per address, before anything else runs (sign-in attempts included).
   await app.register(rateLimit, {
     global: true,
     max: opts.rateLimitPerMinute,
     timeWindow: "1 minute",
-    // Signed-in callers are limited per mailbox once known; anonymous ones per address.
     keyGenerator: (req) => req.ip,
+  });
+}
+
+/** Per signed-in mailbox, once sign-in has said who is calling: one user cannot starve the others behind a shared proxy address. */
+export async function registerUserRateLimit(api: FastifyInstance, perMinute: number): Promise<void> {
+  await api.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: "1 minute",
+    hook: "preHandler",
+    nameSpace: "x3-sync-setup-user-",
+    keyGenerator: (req) => req.caller?.email ?? req.ip,
   });
 }

@@ -1,5 +1,5 @@
 /** The bearer token → the caller (mailbox, X3 user, administrator or not), on every /api/v1 request. */
-import type { onRequestAsyncHookHandler } from "fastify";
+import type { preParsingAsyncHookHandler } from "fastify";
 import type { TokenVerifier } from "../auth/tokens";
 import { InvalidTokenError } from "../auth/tokens";
 import type { ServerConfig } from "../config";
@@ -10,8 +10,10 @@ export function authenticate(deps: {
   verifier: TokenVerifier;
   identity: IdentityResolver;
   config: Pick<ServerConfig, "ADMIN_USERS" | "AUTH_ADMIN_ROLE">;
-}): onRequestAsyncHookHandler {
-  return async (request) => {
+}): preParsingAsyncHookHandler {
+  // preParsing, not onRequest: the per-address rate limit (a route-level onRequest hook) runs first, so
+  // guessing tokens is rate-limited too, and no body is read for an unknown caller.
+  return async (request, _reply, payload) => {
     const header = request.headers.authorization ?? "";
     const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(header);
     const challenge = { "www-authenticate": 'Bearer realm="x3-sync-setup"' };
@@ -30,5 +32,6 @@ export function authenticate(deps: {
     const administrator = deps.config.ADMIN_USERS.includes(user.code.toUpperCase()) || roles.includes(deps.config.AUTH_ADMIN_ROLE);
     request.caller = { email, user, administrator };
     request.log = request.log.child({ x3User: user.code });
+    return payload;
   };
 }
