@@ -7,6 +7,7 @@ const path = require("node:path");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const { productionManifest } = require("./build-tools/manifest");
+const { UnifiedManifestPlugin } = require("./build-tools/unified-manifest");
 
 module.exports = (env = {}, argv = {}) => {
   const production = argv.mode !== "development";
@@ -65,6 +66,8 @@ module.exports = (env = {}, argv = {}) => {
           },
         ],
       }),
+      // The unified JSON manifest beside the XML one, for the clients that take it (docs/DEPLOYMENT.md).
+      ...(addinUrl ? [new UnifiedManifestPlugin()] : []),
     ],
   };
 };

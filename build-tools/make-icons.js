@@ -14,10 +14,21 @@ const { pngSize } = require("./manifest");
 const SIZES = [16, 32, 64, 80, 128];
 const ASSETS = path.resolve(__dirname, "..", "assets");
 const SOURCE = path.join(ASSETS, "icon.svg");
+/**
+ * The unified (JSON) manifest's two package icons: "color", full colour at 192 px, and "outline",
+ * white on transparent at 32 px (the source's white arrows without their green square).
+ */
+const PACKAGE_ICONS = [
+  { file: "icon-color-192.png", size: 192, svg: (svg) => svg },
+  { file: "icon-outline-32.png", size: 32, svg: (svg) => svg.replace(/<rect\b[^>]*\/>/, "") },
+];
 
 async function makeIcons({ executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium" } = {}) {
-  const svg = fs.readFileSync(SOURCE);
-  const dataUrl = `data:image/svg+xml;base64,${svg.toString("base64")}`;
+  const svg = fs.readFileSync(SOURCE, "utf8");
+  const jobs = [
+    ...SIZES.map((size) => ({ file: `icon-${size}.png`, size, svg })),
+    ...PACKAGE_ICONS.map((icon) => ({ file: icon.file, size: icon.size, svg: icon.svg(svg) })),
+  ];
   const browser = await chromium.launch({
     executablePath,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -25,7 +36,8 @@ async function makeIcons({ executablePath = process.env.CHROMIUM_PATH || "/usr/b
   });
   try {
     const written = [];
-    for (const size of SIZES) {
+    for (const { file: name, size, svg: source } of jobs) {
+      const dataUrl = `data:image/svg+xml;base64,${Buffer.from(source, "utf8").toString("base64")}`;
       const context = await browser.newContext({ viewport: { width: size, height: size }, deviceScaleFactor: 1 });
       const page = await context.newPage();
       await page.setContent(
@@ -41,9 +53,9 @@ async function makeIcons({ executablePath = process.env.CHROMIUM_PATH || "/usr/b
       await context.close();
       const actual = pngSize(png);
       if (!actual || actual.width !== size || actual.height !== size) {
-        throw new Error(`icon-${size}.png came out ${actual ? `${actual.width}×${actual.height}` : "not a PNG"}`);
+        throw new Error(`${name} came out ${actual ? `${actual.width}×${actual.height}` : "not a PNG"}`);
       }
-      const file = path.join(ASSETS, `icon-${size}.png`);
+      const file = path.join(ASSETS, name);
       fs.writeFileSync(file, png);
       written.push(path.relative(process.cwd(), file));
     }
@@ -60,4 +72,4 @@ if (require.main === module) {
   );
 }
 
-module.exports = { makeIcons, SIZES };
+module.exports = { makeIcons, SIZES, PACKAGE_ICONS };

@@ -3,25 +3,15 @@
  * source maps, no dotfiles, and no way out of the static folder.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import Fastify from "fastify";
+import { COMPRESSION_THRESHOLD_BYTES, registerCompression } from "../../src/server/plugins/compression";
 import { registerStaticFiles } from "../../src/server/plugins/staticFiles";
 import { type Harness, startHarness } from "./harness";
-
-/** Everything production mode needs, so loadConfig accepts ADDIN_MODE=production. */
-export const PRODUCTION_ENV: Record<string, string> = {
-  ADDIN_MODE: "production",
-  HOST: "0.0.0.0",
-  AUTH_ISSUER: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0",
-  AUTH_AUDIENCE: "api://addin.contoso.com/11111111-1111-1111-1111-111111111111",
-  AUTH_JWKS_URL: "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/discovery/v2.0/keys",
-  X3_BASE_URL: "https://x3.contoso.com",
-  X3_USER: "WSADDIN",
-  X3_PASSWORD: "not-a-real-password",
-  TRUST_PROXY: "true",
-};
+import { PRODUCTION_ENV } from "./productionEnv";
 
 const HASHED_JS = "taskpane.0123456789abcdef.js";
 // Big enough to pass the compression threshold (1 KB), and compressible.
@@ -115,17 +105,35 @@ describe("compression", () => {
     expect(brotliDecompressSync(res.rawPayload).toString("utf8")).toBe(HTML);
   });
 
-  it("compresses the manifest and the API's JSON", async () => {
+  it("compresses the manifest", async () => {
     const manifest = await get("/manifest.xml", { "accept-encoding": "gzip" });
     expect(manifest.headers["content-encoding"]).toBe("gzip");
     expect(gunzipSync(manifest.rawPayload).toString("utf8")).toBe(MANIFEST);
+  });
 
+  it("sends the API's small JSON as it is (under 1 KB), marked as varying on Accept-Encoding", async () => {
     const token = await h.token("jsmith@contoso.com");
     const api = await get("/api/v1/setups/JSMITH", { "accept-encoding": "gzip", authorization: `Bearer ${token}` });
     expect(api.statusCode).toBe(200);
-    expect(api.headers["content-type"]).toMatch(/^application\/json/);
-    expect(api.headers["content-encoding"]).toBe("gzip");
-    expect(JSON.parse(gunzipSync(api.rawPayload).toString("utf8"))).toMatchObject({ userCode: "JSMITH" });
+    expect(api.rawPayload.length).toBeLessThan(COMPRESSION_THRESHOLD_BYTES);
+    expect(api.headers["content-encoding"]).toBeUndefined();
+    expect(api.headers.vary).toMatch(/accept-encoding/i);
+    expect(api.json()).toMatchObject({ userCode: "JSMITH" });
+  });
+
+  it("compresses JSON and problem+json over 1 KB", async () => {
+    const app = Fastify({ logger: false });
+    await registerCompression(app);
+    const big = { items: Array.from({ length: 100 }, (_, i) => ({ userCode: `USER${i}`, flags: "all off" })) };
+    app.get("/json", async () => big);
+    app.get("/problem", async (_req, reply) => reply.code(400).type("application/problem+json").send({ detail: "x".repeat(2000) }));
+    const json = await app.inject({ url: "/json", headers: { "accept-encoding": "gzip" } });
+    expect(json.headers["content-encoding"]).toBe("gzip");
+    expect(JSON.parse(gunzipSync(json.rawPayload).toString("utf8"))).toEqual(big);
+    const problem = await app.inject({ url: "/problem", headers: { "accept-encoding": "br" } });
+    expect(problem.headers["content-encoding"]).toBe("br");
+    expect(problem.headers.vary).toBe("accept-encoding");
+    await app.close();
   });
 
   it("sends icons as they are: PNG is already compressed", async () => {
@@ -179,6 +187,8 @@ describe("what is never served", () => {
     expect(res.body).not.toContain(SECRET);
   });
 
+  // Over a real socket: app.inject (like a browser) would tidy "/../", "%2e%2e" and "\\" away before
+  // the server saw them, and an attacker's client does not.
   it.each([
     "/../secret.txt",
     "/assets/../../secret.txt",
@@ -194,17 +204,44 @@ describe("what is never served", () => {
     "/..%5csecret.txt",
     "/assets/..%5c..%5csecret.txt",
     "/..%2f.env",
+    "/assets/../../.env",
     `/${"../".repeat(12)}etc/passwd`,
     `/${"%2e%2e%2f".repeat(12)}etc/passwd`,
     "/%00../secret.txt",
-  ])("path traversal: %s stays inside dist/", async (url) => {
-    const res = await get(url);
-    expect(res.statusCode).toBeGreaterThanOrEqual(400);
-    expect(res.statusCode).toBeLessThan(500);
-    expect(res.body).not.toContain(SECRET);
-    expect(res.body).not.toMatch(/root:.*:0:0:/);
+  ])("path traversal: %s stays inside dist/", async (path) => {
+    const res = await rawGet(path);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.text).not.toContain(SECRET);
+    expect(res.text).not.toMatch(/root:.*:0:0:/);
+  });
+
+  it("resolves a dot-dot that stays inside dist/ (so the requests above did reach the file server)", async () => {
+    const res = await rawGet("/assets/../taskpane.html");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("<title>X3</title>");
   });
 });
+
+/** GET `path` byte for byte, as a hostile client would send it. */
+async function rawGet(path: string): Promise<{ status: number; text: string }> {
+  if (!listening) {
+    await h.app.listen({ host: "127.0.0.1", port: 0 });
+    listening = true;
+  }
+  const { port } = h.app.server.address() as AddressInfo;
+  const response = await new Promise<string>((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.1\r\nHost: addin.contoso.com\r\nConnection: close\r\n\r\n`));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("end", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    socket.on("error", reject);
+  });
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(response);
+  if (!status) throw new Error(`not an HTTP response: ${response.slice(0, 80)}`);
+  return { status: Number(status[1]), text: response };
+}
+let listening = false;
 
 describe("registerStaticFiles", () => {
   it("serves source maps when asked (development mode)", async () => {
