@@ -85,6 +85,9 @@ const EnvSchema = z.object({
 
 export type Env = z.output<typeof EnvSchema>;
 
+/** Every variable the server reads (README.md's configuration table lists each). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface ServerConfig extends Env {
   readonly development: boolean;
   readonly dataDir: string;

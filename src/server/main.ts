@@ -5,7 +5,9 @@ import { startAddinServer } from "./server";
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    // `npm run serve` passes --production: production mode unless ADDIN_MODE says otherwise.
+    const env = process.argv.includes("--production") ? { ADDIN_MODE: "production", ...process.env } : process.env;
+    config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\nSee README.md, "Configuration".\n`);

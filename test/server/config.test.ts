@@ -96,3 +96,16 @@ describe("development mode", () => {
     expect(refusal({ HOST: host })).toMatch(new RegExp(`HOST=${host.replace(/\./g, "\\.")}: development mode .* loopback only`));
   });
 });
+
+describe("the README's configuration reference", () => {
+  it("lists exactly the variables the server reads", () => {
+    const { readFileSync } = jest.requireActual<typeof import("node:fs")>("node:fs");
+    const { join } = jest.requireActual<typeof import("node:path")>("node:path");
+    const { CONFIG_VARIABLES } = jest.requireActual<typeof import("../../src/server/config")>("../../src/server/config");
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("## Tests"));
+    const rows = section.split("\n").filter((l) => l.startsWith("| `"));
+    const documented = new Set(rows.flatMap((row) => [...row.split("|")[1]!.matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1]!)));
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+});

@@ -13,7 +13,7 @@ export function authenticate(deps: {
 }): preParsingAsyncHookHandler {
   // preParsing, not onRequest: the per-address rate limit (a route-level onRequest hook) runs first, so
   // guessing tokens is rate-limited too, and no body is read for an unknown caller.
-  return async (request, _reply, payload) => {
+  return async (request, reply, payload) => {
     const header = request.headers.authorization ?? "";
     const match = /^Bearer\s+([A-Za-z0-9\-_.]+)\s*$/i.exec(header);
     const challenge = { "www-authenticate": 'Bearer realm="x3-sync-setup"' };
@@ -31,7 +31,9 @@ export function authenticate(deps: {
     const user = await deps.identity.resolve(email);
     const administrator = deps.config.ADMIN_USERS.includes(user.code.toUpperCase()) || roles.includes(deps.config.AUTH_ADMIN_ROLE);
     request.caller = { email, user, administrator };
+    // Every later line of this request, "request completed" included, names the X3 user.
     request.log = request.log.child({ x3User: user.code });
+    reply.log = request.log;
     return payload;
   };
 }
