@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { Agent, request } from "undici";
 import { PANE_CACHE_KEY } from "../../src/core/paneCache";
 import { loadConfig } from "../../src/server/config";
 import { type RunningAddinServer, startAddinServer } from "../../src/server/server";
@@ -92,6 +93,27 @@ run("the task pane in Chromium", () => {
     await again.close();
   });
 
+  it("shows an edit made in X3 (GESSYP) when the pane opens", async () => {
+    const emulatorUrl = server.emulator!.url;
+    // As an X3 user would in GESSYP, through the emulator's test hook (same development certificate).
+    const agent = new Agent({ connect: { ca: server.tls!.ca } });
+    const res = await request(`${emulatorUrl}/__emulator/tables/SYNCPAR/JSMITH`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ TSKADXDLT: 2 }),
+      dispatcher: agent,
+    });
+    await res.body.text();
+    await agent.close();
+    expect(res.statusCode).toBe(200);
+    const page = await openPane();
+    // The pane shows the roaming cache at once, then the server's (X3's) state.
+    await page.waitForFunction(() => (document.querySelector('[data-flag="TSKADXDLT"] input') as HTMLInputElement | null)?.checked === true);
+    await expectChecked(toggle(page, "Create Outlook contact"), true);
+    expect(await server.store.get("JSMITH")).toMatchObject({ source: "x3", flags: { TSKADXDLT: true } });
+    await page.close();
+  });
+
   it("runs as a labelled browser preview without Office, with a picker of the demo users", async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/taskpane.html`);
@@ -102,6 +124,9 @@ run("the task pane in Chromium", () => {
     // The emulator's seed gives LDUPONT a SYNCPAR row with X3 → Outlook on: the pane starts from it.
     await expectChecked(toggle(page, "Create Outlook task"), true);
     await expectChecked(toggle(page, "Create X3 task"), false);
+    // She holds a sales position but has no sales rep code: the pane says what to set, and where.
+    await page.getByTestId("prerequisites").filter({ hasText: "AUSCRMF" }).waitFor();
+    expect(await page.getByTestId("prerequisites").innerText()).toMatch(/sales rep code.*CRM chapter, COL group/s);
     await page.screenshot({ path: join(SHOTS, "preview-320.png"), fullPage: true });
     await page.close();
   });
