@@ -66,6 +66,10 @@ export interface AppDependencies {
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
 /** The add-in's version, as package.json says. */
 export const APP_VERSION: string = (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 
@@ -78,10 +82,19 @@ async function applyPolicyFile(setups: SetupService, file: string, log: FastifyB
     const reason = err instanceof ZodError ? err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : String(err);
     throw new ConfigError(`POLICY_FILE ${file} is not a valid policy: ${reason}`);
   }
-  const current = await setups.policy();
-  if (JSON.stringify(current.policy) === JSON.stringify(policy)) return;
-  await setups.updatePolicy(policy, current.version, `policy file ${basename(file)}`);
-  log.info({ file }, "company policy applied from the policy file");
+  // Several replicas start with the same file: whoever loses the race finds the policy already there.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await setups.policy();
+    if (JSON.stringify(current.policy) === JSON.stringify(policy)) return;
+    try {
+      await setups.updatePolicy(policy, current.version, `policy file ${basename(file)}`);
+      log.info({ file }, "company policy applied from the policy file");
+      return;
+    } catch (err) {
+      if (!(err instanceof ProblemError && err.status === 412)) throw err;
+    }
+  }
+  throw new ConfigError(`POLICY_FILE ${file}: the stored policy keeps changing; try again`);
 }
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
@@ -89,7 +102,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const options: FastifyServerOptions = {
     logger: deps.logger ?? { level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie"] },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    // A hop count becomes "trust the n nearest hops"; addresses and booleans pass through.
+    trustProxy: typeof config.TRUST_PROXY === "number" ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
   };
@@ -160,6 +174,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const directory = new Directory(deps.x3);
   const setups = new SetupService(deps.store, deps.x3, outbox, { deliveryBudgetMs: deps.deliveryBudgetMs ?? 3000 });
   if (config.POLICY_FILE) await applyPolicyFile(setups, config.POLICY_FILE, app.log);
+  // A start after a crash in the middle of enforcing a policy finishes the job.
+  await setups.enforceLocks((await setups.policy()).policy, "policy");
 
   await app.register(healthRoutes, { store: deps.store, x3: deps.x3, probeUser: config.ADMIN_USERS[0] ?? "ADMIN" });
   const openapi = openApiDocument({ development: config.development, version: APP_VERSION });

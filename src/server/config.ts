@@ -32,11 +32,24 @@ const EnvSchema = z.object({
   STATIC_DIR: z.string().default("dist"),
   TLS_CERT_FILE: optional,
   TLS_KEY_FILE: optional,
-  /** Behind a TLS-terminating proxy: serve plain HTTP and trust X-Forwarded-* from it. */
+  /**
+   * Behind a TLS-terminating proxy: serve plain HTTP and trust X-Forwarded-* from it. Best given as the
+   * proxy's addresses ("10.0.0.5,10.0.0.6" or a CIDR) or its number of hops ("1"): "true" trusts any hop,
+   * and then a client could pick its own address for the rate limits.
+   */
   TRUST_PROXY: z
-    .enum(["true", "false", ""])
+    .string()
     .optional()
-    .transform((v) => v === "true"),
+    .transform((v, ctx): boolean | number | string[] => {
+      const value = (v ?? "").trim();
+      if (value === "" || value === "false") return false;
+      if (value === "true") return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      const list = value.split(",").map((x) => x.trim()).filter(Boolean);
+      if (list.every((x) => /^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(x))) return list;
+      ctx.addIssue({ code: "custom", message: "TRUST_PROXY is true, false, a hop count, or the proxies' addresses (comma-separated, CIDR allowed)" });
+      return z.NEVER;
+    }),
   SQLITE_FILE: optional,
   /** postgres://… : the store on PostgreSQL (several replicas share it); unset: SQLite. */
   DATABASE_URL: optional,

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { FastifyBaseLogger } from "fastify";
 import type { OutboxItem, SetupStore } from "./store/setupStore";
-import { isTransientX3Error, type X3Port, x3ErrorMessage } from "./x3Port";
+import { isTransientX3Error, isX3Error, type X3Port, x3ErrorMessage } from "./x3Port";
 
 export interface OutboxOptions {
   readonly pollMs: number;
@@ -27,7 +27,8 @@ const DEFAULTS: OutboxOptions = {
   pollMs: 2000,
   concurrency: 2,
   batch: 200,
-  leaseMs: 120_000,
+  // Longer than the gateway's slowest write (reads retried, then create or update, each with its timeouts).
+  leaseMs: 300_000,
   baseDelayMs: 1000,
   maxDelayMs: 5 * 60_000,
   random: Math.random,
@@ -128,20 +129,30 @@ export class OutboxWorker {
 
   private async attempt(item: OutboxItem): Promise<void> {
     const log = this.log.child({ x3User: item.userCode, version: item.version });
+    let failure: unknown = null;
     try {
       await this.x3.writeSyncpar(item.userCode, item.flags);
+    } catch (err) {
+      failure = err;
+    }
+    // A store failure from here on propagates: the lease runs out and the (idempotent) delivery is retried.
+    if (failure === null) {
       await this.store.markDelivered(item.id);
       log.info("delivered to X3");
-    } catch (err) {
-      const message = x3ErrorMessage(err);
-      if (isTransientX3Error(err)) {
-        const delay = retryDelayMs(item.attempts, this.options);
-        await this.store.markRetry(item.id, new Date(Date.now() + delay), message);
-        log.warn({ attempts: item.attempts + 1, retryInMs: delay, reason: message }, "X3 delivery will be retried");
-      } else {
-        await this.store.markFailed(item.id, message);
-        log.error({ reason: message }, "X3 refused the delivery");
-      }
+      return;
+    }
+    if (!isX3Error(failure)) {
+      // Not X3's answer (a bug, or a failure of ours): try again later, and never show its text to users.
+      log.error({ err: failure }, "X3 delivery failed unexpectedly; it will be retried");
+    }
+    const message = isX3Error(failure) ? x3ErrorMessage(failure) : "The delivery to X3 failed unexpectedly; it will be retried.";
+    if (!isX3Error(failure) || isTransientX3Error(failure)) {
+      const delay = retryDelayMs(item.attempts, this.options);
+      await this.store.markRetry(item.id, new Date(Date.now() + delay), message);
+      log.warn({ attempts: item.attempts + 1, retryInMs: delay, reason: message }, "X3 delivery will be retried");
+    } else {
+      await this.store.markFailed(item.id, message);
+      log.error({ reason: message }, "X3 refused the delivery");
     }
   }
 }

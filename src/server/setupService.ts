@@ -5,11 +5,11 @@
  * The store holds every accepted version until X3 has it. Company policy locks are enforced here.
  */
 import { allFlags, changedFlags, type Flags } from "../core/flags";
-import { applyLocks, EMPTY_POLICY, lockViolations, type Policy, PolicySchema, startingFlags } from "../core/policy";
-import { etagOf, type SyncSetup } from "../core/setup";
+import { applyLocks, lockViolations, type Policy, PolicySchema, startingFlags } from "../core/policy";
+import { type Delivery, etagOf, type SyncSetup } from "../core/setup";
 import type { OutboxWorker } from "./outbox";
 import { ProblemError } from "./problems";
-import type { SetupStore, StoredPolicy, StoredSetup } from "./store/setupStore";
+import type { SaveResult, SetupStore, StoredPolicy, StoredSetup } from "./store/setupStore";
 import type { X3Port } from "./x3Port";
 
 export interface SetupServiceOptions {
@@ -24,6 +24,9 @@ const NO_ROW = Symbol("X3 has no SYNCPAR row");
 const UNREACHABLE = Symbol("X3 did not answer");
 type X3Read = { readonly flags: Flags } | typeof NO_ROW | typeof UNREACHABLE;
 
+/** Rounds of "re-read and apply the locks again" when users keep saving while a policy is enforced. */
+const ENFORCE_ATTEMPTS = 5;
+
 export class SetupService {
   private readonly options: SetupServiceOptions;
 
@@ -36,27 +39,32 @@ export class SetupService {
     this.options = { ...DEFAULT_OPTIONS, ...options };
   }
 
-  async policy(): Promise<StoredPolicy> {
-    return (await this.store.policy()) ?? { policy: EMPTY_POLICY, version: 0, updatedAt: "", updatedBy: "" };
+  policy(): Promise<StoredPolicy> {
+    return this.store.policy();
   }
 
   async read(userCode: string): Promise<SyncSetup> {
-    const [stored, x3, { policy }] = await Promise.all([this.store.get(userCode), this.readX3(userCode), this.policy()]);
-    const settled = await this.reconcile(userCode, stored, x3, policy);
+    // The store and the delivery state are read before X3, so a delivery that lands while X3 answers is
+    // noticed and X3's older row is not mistaken for an edit made in X3.
+    const [stored, delivery, { policy }] = await Promise.all([this.store.get(userCode), this.store.delivery(userCode), this.policy()]);
+    const x3 = await this.readX3(userCode);
+    const settled = await this.reconcile(userCode, stored, delivery, x3, policy);
     return this.present(userCode, settled, policy, x3 !== UNREACHABLE && settled !== null && flagsEqual(settled.flags, x3));
   }
 
   async save(userCode: string, flags: Flags, expectedVersion: number, actor: string): Promise<SyncSetup> {
-    const { policy } = await this.policy();
-    const violations = lockViolations(flags, policy.locks);
-    if (violations.length) {
-      throw new ProblemError(409, "flag-locked", `Company policy locks ${violations.join(", ")}.`, {
-        errors: violations.map((code) => ({ path: `flags.${code}`, message: policy.locks[code]!.reason })),
-      });
+    let stored = await this.store.get(userCode);
+    if (!stored) {
+      // Never stored: X3's row is the starting point. Without it, the whole flag set written later would
+      // silently replace whatever X3 holds, so the save waits (the pane keeps it pending) until X3 answers.
+      const [delivery, { policy }] = await Promise.all([this.store.delivery(userCode), this.policy()]);
+      const x3 = await this.readX3(userCode);
+      if (x3 === UNREACHABLE) {
+        throw new ProblemError(503, "x3-unavailable", "X3 must be reached once before your first save: your change is kept and sent when X3 answers.");
+      }
+      stored = await this.reconcile(userCode, null, delivery, x3, policy);
     }
-    // A setup never stored starts from X3's row, so the history measures the change from what X3 had.
-    const stored = (await this.store.get(userCode)) ?? (await this.reconcile(userCode, null, await this.readX3(userCode), policy));
-    return this.write(userCode, flags, expectedVersion, actor, "pane", stored, policy);
+    return this.write(userCode, flags, expectedVersion, actor, "pane", stored);
   }
 
   /** Administrators: back to the flags of a history entry, as a new version. */
@@ -64,8 +72,7 @@ export class SetupService {
     const flags = await this.store.flagsAt(userCode, version);
     if (!flags) throw new ProblemError(404, "not-found", `${userCode} has no version ${version}.`);
     const { policy } = await this.policy();
-    const stored = await this.store.get(userCode);
-    return this.write(userCode, applyLocks(flags, policy.locks), expectedVersion, actor, "restore", stored, policy);
+    return this.write(userCode, applyLocks(flags, policy.locks), expectedVersion, actor, "restore", await this.store.get(userCode));
   }
 
   /**
@@ -82,21 +89,31 @@ export class SetupService {
     return this.policy();
   }
 
+  /**
+   * Puts every stored setup that breaks a lock back in line. Saves made from now on are checked against
+   * this policy as they commit; a user who saved meanwhile is re-read and corrected again.
+   */
   async enforceLocks(policy: Policy, actor: string): Promise<number> {
     let changed = 0;
-    for (const setup of await this.store.allSetups()) {
-      if (!lockViolations(setup.flags, policy.locks).length) continue;
-      const result = await this.store.save({
-        userCode: setup.userCode,
-        flags: applyLocks(setup.flags, policy.locks),
-        expectedVersion: setup.version,
-        baseline: setup.flags,
-        actor,
-        source: "policy",
-        deliver: true,
-      });
-      // A user saving at the same moment wins this round; their save was checked against the locks.
-      if (result.ok) changed += 1;
+    for (const first of await this.store.allSetups()) {
+      let setup: StoredSetup | null = first;
+      for (let attempt = 0; setup && lockViolations(setup.flags, policy.locks).length && attempt < ENFORCE_ATTEMPTS; attempt++) {
+        const result: SaveResult = await this.store.save({
+          userCode: setup.userCode,
+          flags: applyLocks(setup.flags, policy.locks),
+          expectedVersion: setup.version,
+          baseline: setup.flags,
+          actor,
+          source: "policy",
+          deliver: true,
+        });
+        if (result.ok) {
+          changed += 1;
+          setup = null;
+        } else {
+          setup = result.reason === "version" ? result.current : null;
+        }
+      }
     }
     return changed;
   }
@@ -108,8 +125,8 @@ export class SetupService {
     actor: string,
     source: "pane" | "restore",
     stored: StoredSetup | null,
-    policy: Policy,
   ): Promise<SyncSetup> {
+    const { policy } = await this.policy();
     const result = await this.store.save({
       userCode,
       flags,
@@ -118,7 +135,13 @@ export class SetupService {
       actor,
       source,
       deliver: true,
+      checkLocks: true,
     });
+    if (!result.ok && result.reason === "locked") {
+      throw new ProblemError(409, "flag-locked", `Company policy locks ${result.violations.join(", ")}.`, {
+        errors: result.violations.map((code) => ({ path: `flags.${code}`, message: result.policy.locks[code]!.reason })),
+      });
+    }
     if (!result.ok) {
       const current = await this.present(userCode, result.current, policy, false);
       throw new ProblemError(
@@ -153,9 +176,16 @@ export class SetupService {
   /**
    * Brings the store in line with X3: a first read takes X3's row as version 1; a later difference from
    * what X3 was last given is an edit made in X3 (GESSYP), taken as a new version. Nothing is taken while
-   * a delivery is pending: that version is on its way to X3 and will overwrite it.
+   * a delivery is pending (that version is on its way to X3 and will overwrite it), nor when a delivery
+   * finished while X3 was being read (X3's answer may predate it).
    */
-  private async reconcile(userCode: string, stored: StoredSetup | null, x3: X3Read, policy: Policy): Promise<StoredSetup | null> {
+  private async reconcile(
+    userCode: string,
+    stored: StoredSetup | null,
+    deliveryBefore: Delivery,
+    x3: X3Read,
+    policy: Policy,
+  ): Promise<StoredSetup | null> {
     if (x3 === UNREACHABLE || x3 === NO_ROW) return stored;
     if (stored && flagsEqual(stored.flags, x3)) {
       await this.store.markConfirmed(userCode, stored.version);
@@ -163,7 +193,7 @@ export class SetupService {
     }
     if (stored) {
       const delivery = await this.store.delivery(userCode);
-      if (delivery.state === "pending") return stored;
+      if (delivery.state === "pending" || !sameDelivery(delivery, deliveryBefore)) return stored;
       const lastDelivered = await this.store.lastDeliveredFlags(userCode);
       // X3 still holds what it was last given: the stored version is newer (e.g. X3 refused it).
       if (lastDelivered && flagsEqual(lastDelivered, x3)) return stored;
@@ -177,13 +207,13 @@ export class SetupService {
       source: "x3",
       deliver: false,
     });
-    const current = taken.ok ? taken.setup : taken.current;
+    if (!taken.ok) return taken.reason === "version" ? taken.current : stored;
     // An X3 edit against a company lock is put back, as any other change would be.
-    if (taken.ok && lockViolations(x3.flags, policy.locks).length) {
+    if (lockViolations(x3.flags, policy.locks).length) {
       await this.enforceLocks(policy, "policy");
       return this.store.get(userCode);
     }
-    return current;
+    return taken.setup;
   }
 
   private async present(userCode: string, stored: StoredSetup | null, policy: Policy, confirmedNow: boolean): Promise<SyncSetup> {
@@ -213,6 +243,10 @@ export class SetupService {
       locks,
     };
   }
+}
+
+function sameDelivery(a: Delivery, b: Delivery): boolean {
+  return a.state === b.state && a.version === b.version && a.at === b.at;
 }
 
 function flagsEqual(a: Flags, b: X3Read | Flags): boolean {

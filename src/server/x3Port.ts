@@ -15,6 +15,11 @@ export interface X3Port {
   syncData(userCode: string): Promise<readonly { readonly type: string; readonly action: string }[]>;
 }
 
+/** An error that is X3's answer (or its silence), as the gateway types them: it says whether a retry may help. */
+export function isX3Error(err: unknown): err is Error & { transient: boolean } {
+  return err instanceof Error && typeof (err as { transient?: unknown }).transient === "boolean";
+}
+
 /** X3 errors say whether trying again may help (timeouts, 5xx, refused or reset connections). */
 export function isTransientX3Error(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { transient?: unknown }).transient === true;

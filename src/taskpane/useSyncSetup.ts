@@ -41,6 +41,11 @@ const POLL_MS = 3000;
 const POLL_MAX = 40;
 const RETRY_OFFLINE_MS = 30_000;
 
+/** The server looked at the change and will not take it as it is. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof ApiError && [400, 403, 404, 409, 413, 415].includes(err.status);
+}
+
 function asProblem(err: unknown): Notice {
   if (err instanceof ApiError) {
     if (err.offline) return { kind: "offline" };
@@ -157,8 +162,9 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
         }
         setState((s) => ({ ...s, saving: false }));
         addNotice(asProblem(err));
-        // Only an unreachable server keeps the change pending; a refusal would be refused again.
-        if (!(err instanceof ApiError && err.offline) && cache.current) await persist({ ...cache.current, pending: null });
+        // Only a definite refusal drops the pending change (it would be refused again); anything else —
+        // no network, X3 or the server unavailable, sign-in interrupted — keeps it for the next open.
+        if (isRefusal(err) && cache.current) await persist({ ...cache.current, pending: null });
       }
     },
     [api, persist, cacheFrom, addNotice],

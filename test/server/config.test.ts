@@ -109,3 +109,19 @@ describe("the README's configuration reference", () => {
     expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });
+
+describe("TRUST_PROXY", () => {
+  const { loadConfig } = jest.requireActual<typeof import("../../src/server/config")>("../../src/server/config");
+  const read = (value: string) => loadConfig({ TRUST_PROXY: value }, "/tmp").TRUST_PROXY;
+
+  it("takes a boolean, a hop count, or the proxies' addresses", () => {
+    expect(read("")).toBe(false);
+    expect(read("true")).toBe(true);
+    expect(read("1")).toBe(1);
+    expect(read("10.0.0.5, 10.0.1.0/24,::1")).toEqual(["10.0.0.5", "10.0.1.0/24", "::1"]);
+  });
+
+  it("refuses anything else, naming the variable", () => {
+    expect(() => read("yes please")).toThrow(/TRUST_PROXY/);
+  });
+});

@@ -46,13 +46,13 @@ describe("X3's truth", () => {
   });
 
   it("does not take X3's row over a change still on its way to X3", async () => {
-    await get("/api/v1/me", jsmith);
+    await saveAs(jsmith, "JSMITH", 0, { COROTKCRE: true });
     h.emulator.app.x3Emulator.faults.set({ kind: "unavailable", count: 4 });
-    const res = await saveAs(jsmith, "JSMITH", 0, { CORADXCRE: true });
+    const res = await saveAs(jsmith, "JSMITH", 1, { CORADXCRE: true });
     expect(res.json().delivery.state).toBe("pending");
     h.emulator.app.x3Emulator.faults.clear();
     const again = await get("/api/v1/setups/JSMITH", jsmith);
-    expect(again.json()).toMatchObject({ version: 1, flags: { CORADXCRE: true }, source: "pane" });
+    expect(again.json()).toMatchObject({ version: 2, flags: { CORADXCRE: true }, source: "pane" });
   });
 });
 

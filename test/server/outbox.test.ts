@@ -42,17 +42,26 @@ describe("delivery to X3 when X3 misbehaves", () => {
     }
   }
 
+  it("refuses a first save while X3 cannot be read (X3's row is its starting point)", async () => {
+    h.emulator.app.x3Emulator.faults.set({ kind: "unavailable", count: null });
+    const res = await save(0, flagsWith({ COROTKCRE: true }));
+    expect(res.statusCode).toBe(503);
+    expect(res.json().code).toBe("x3-unavailable");
+    expect(await h.store.get("JSMITH")).toBeNull();
+  });
+
   it("keeps every save while X3 is down, then brings SYNCPAR to the last one, without a tight retry loop", async () => {
     const emu = h.emulator.app.x3Emulator;
+    expect((await save(0, flagsWith({ CORADXCRE: true }))).json().delivery.state).toBe("delivered");
     emu.faults.set({ kind: "unavailable", count: null });
 
-    const first = await save(0, flagsWith({ COROTKCRE: true }));
+    const first = await save(1, flagsWith({ COROTKCRE: true }));
     expect(first.statusCode).toBe(200);
-    expect(first.json().delivery).toMatchObject({ state: "pending", version: 1, message: expect.any(String) });
-    await save(1, flagsWith({ COROTKCRE: true, TSKOTKCRE: true }));
-    const third = await save(2, flagsWith({ COROTKCRE: true, TSKOTKCRE: true, BAPADXDLT: true }));
-    expect(third.json()).toMatchObject({ version: 3, delivery: { state: "pending", version: 3 } });
-    expect(h.syncpar("JSMITH")).toBeUndefined();
+    expect(first.json().delivery).toMatchObject({ state: "pending", version: 2, message: expect.any(String) });
+    await save(2, flagsWith({ COROTKCRE: true, TSKOTKCRE: true }));
+    const third = await save(3, flagsWith({ COROTKCRE: true, TSKOTKCRE: true, BAPADXDLT: true }));
+    expect(third.json()).toMatchObject({ version: 4, delivery: { state: "pending", version: 4 } });
+    expect(h.syncpar("JSMITH")).toMatchObject({ CORADXCRE: 2, COROTKCRE: 1 });
 
     h.app.outbox.start();
     const before = emu.requests.total;
@@ -63,17 +72,18 @@ describe("delivery to X3 when X3 misbehaves", () => {
 
     emu.faults.clear();
     await until(async () => (await h.store.delivery("JSMITH")).state === "delivered");
-    expect(await h.store.delivery("JSMITH")).toMatchObject({ state: "delivered", version: 3 });
+    expect(await h.store.delivery("JSMITH")).toMatchObject({ state: "delivered", version: 4 });
     expect(h.syncpar("JSMITH")).toMatchObject({ COROTKCRE: 2, TSKOTKCRE: 2, BAPADXDLT: 2, CORADXCRE: 1 });
 
     const got = await h.app.inject({ url: "/api/v1/setups/JSMITH", headers: auth });
-    expect(got.json()).toMatchObject({ version: 3, delivery: { state: "delivered", version: 3 } });
+    expect(got.json()).toMatchObject({ version: 4, delivery: { state: "delivered", version: 4 }, x3: { confirmed: true } });
   });
 
   it("stops on X3's refusal and says why, without retrying it", async () => {
     const emu = h.emulator.app.x3Emulator;
+    expect((await save(0, flagsWith({ CORADXCRE: true }))).json().delivery.state).toBe("delivered");
     emu.faults.set({ kind: "diagnoses", count: null, message: "Function GESSYP is locked by another user" });
-    const res = await save(0, flagsWith({ CORADXDLT: true }));
+    const res = await save(1, flagsWith({ CORADXDLT: true }));
     expect(res.json().delivery).toMatchObject({ state: "failed", message: expect.stringContaining("GESSYP is locked") });
 
     h.app.outbox.start();
@@ -83,8 +93,8 @@ describe("delivery to X3 when X3 misbehaves", () => {
 
     emu.faults.clear();
     // The next save is delivered normally.
-    const next = await save(1, flagsWith({ CORADXDLT: false, CORADXUPD: true }));
-    expect(next.json().delivery).toMatchObject({ state: "delivered", version: 2 });
+    const next = await save(2, flagsWith({ CORADXDLT: false, CORADXUPD: true }));
+    expect(next.json().delivery).toMatchObject({ state: "delivered", version: 3 });
     expect(h.syncpar("JSMITH")).toMatchObject({ CORADXDLT: 1, CORADXUPD: 2 });
   });
 

@@ -108,6 +108,19 @@ describe("the setup pane", () => {
     await waitFor(() => expect(settings.saved.get(PANE_CACHE_KEY)).toMatchObject({ version: 1, pending: null }));
   });
 
+  it("keeps the change pending when the server answers but cannot take it now (X3 unavailable)", async () => {
+    const server = fakeServer();
+    const settings = new MemorySettings();
+    renderPane(server, settings);
+    const user = userEvent.setup();
+    await screen.findByText("John Smith");
+    await user.click(sw("Create X3 task"));
+    server.refusePut = { status: 503, code: "x3-unavailable" };
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByText(/X3 cannot be reached right now/);
+    expect(settings.saved.get(PANE_CACHE_KEY)).toMatchObject({ pending: { flags: { TSKADXCRE: true } } });
+  });
+
   it("merges per flag when someone else saved meanwhile, and saves on top", async () => {
     const server = fakeServer();
     renderPane(server, new MemorySettings());

@@ -14,6 +14,8 @@ export interface FakeServer {
   prerequisites: Prerequisites;
   /** When set, every request fails as if the network were down. */
   offline: boolean;
+  /** When set, saves are answered with this problem. */
+  refusePut: { status: number; code: string } | null;
   puts: { flags: Flags; ifMatch: string | null }[];
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
 }
@@ -57,6 +59,7 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
       folderParameters: { CRMSYNC: true, CRMSYNCCOR: true, CRMSYNCTSK: true, CRMSYNCCLL: true, CRMSYNCBAP: true },
     }),
     offline: false,
+    refusePut: null,
     puts: [],
     fetch: async (url, init = {}) => {
       if (server.offline) throw new TypeError("Failed to fetch");
@@ -71,6 +74,10 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
         });
       }
       if (url === "/api/v1/setups/JSMITH" && method === "GET") return json(200, server.setup, { etag: `"${server.setup.version}"` });
+      if (url === "/api/v1/setups/JSMITH" && method === "PUT" && server.refusePut) {
+        const { status, code } = server.refusePut;
+        return json(status, { type: "x", title: code, status, code });
+      }
       if (url === "/api/v1/setups/JSMITH" && method === "PUT") {
         const headers = init.headers as Record<string, string>;
         const ifMatch = headers["if-match"] ?? null;

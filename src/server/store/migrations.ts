@@ -2,7 +2,7 @@
  * Schema migrations, the same for SQLite and PostgreSQL, kept in code so the compiled server needs no
  * migration folder at run time. Kysely's migrator records what ran and holds a lock while it runs.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 
 export type SqlDialect = "sqlite" | "postgres";
 
@@ -75,6 +75,9 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
         .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
         .addColumn("updated_by", "varchar(254)", (c) => c.notNull())
         .execute();
+      // The row always exists, so a save can lock it (FOR SHARE) and a policy change waits for that save.
+      await sql`insert into policy (id, document, version, updated_at, updated_by)
+                values (1, ${JSON.stringify({ defaults: {}, locks: {} })}, 0, ${"1970-01-01T00:00:00.000Z"}, ${""})`.execute(db);
     },
   },
 });

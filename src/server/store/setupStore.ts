@@ -5,7 +5,7 @@
  */
 import type { Kysely, Selectable, Transaction, Updateable } from "kysely";
 import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
-import { type Policy, PolicySchema } from "../../core/policy";
+import { EMPTY_POLICY, lockViolations, type Policy, PolicySchema } from "../../core/policy";
 import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type X3User } from "../../core/setup";
 import type { SqlDialect } from "./migrations";
 import type { Database, OutboxTable } from "./schema";
@@ -45,11 +45,17 @@ export interface SaveRequest {
   readonly source: ChangeSource;
   /** True when X3 must be sent this version; false when the version came from X3 itself. */
   readonly deliver: boolean;
+  /**
+   * Refuse flags against a company lock, checked against the policy as it is when this save commits:
+   * the policy row is read under a shared lock, so a policy change waits for this save and then sees it.
+   */
+  readonly checkLocks?: boolean;
 }
 
 export type SaveResult =
   | { readonly ok: true; readonly setup: StoredSetup; readonly changes: readonly FlagChange[] }
-  | { readonly ok: false; readonly current: StoredSetup | null };
+  | { readonly ok: false; readonly reason: "version"; readonly current: StoredSetup | null }
+  | { readonly ok: false; readonly reason: "locked"; readonly violations: readonly FlagCode[]; readonly policy: Policy };
 
 export interface OutboxItem {
   readonly id: number;
@@ -91,9 +97,14 @@ export class SetupStore {
    * database and with several server replicas); otherwise returns what is current.
    */
   async save(req: SaveRequest): Promise<SaveResult> {
-    return this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx): Promise<SaveResult> => {
+      if (req.checkLocks) {
+        const policy = await this.policyIn(trx, true);
+        const violations = lockViolations(req.flags, policy.policy.locks);
+        if (violations.length) return { ok: false, reason: "locked", violations, policy: policy.policy };
+      }
       const current = await this.get(req.userCode, trx);
-      if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, current };
+      if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, reason: "version", current };
 
       const at = this.now().toISOString();
       const version = req.expectedVersion + 1;
@@ -115,7 +126,7 @@ export class SetupStore {
             .onConflict((oc) => oc.column("user_code").doNothing())
             .executeTakeFirst()
             .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n));
-      if (written !== 1) return { ok: false, current: await this.get(req.userCode, trx) };
+      if (written !== 1) return { ok: false, reason: "version", current: await this.get(req.userCode, trx) };
 
       const before = current?.flags ?? req.baseline;
       const changes = changedFlags(before, req.flags).map((code) => ({
@@ -312,36 +323,39 @@ export class SetupStore {
 
   /** Every stored setup, for applying a policy change. */
   async allSetups(): Promise<StoredSetup[]> {
-    const rows = await this.db.selectFrom("setup").select("user_code").orderBy("user_code").execute();
-    const setups = await Promise.all(rows.map((r) => this.get(r.user_code)));
-    return setups.filter((s): s is StoredSetup => s !== null);
+    const rows = await this.db.selectFrom("setup").selectAll().orderBy("user_code").execute();
+    return rows.map((row) => ({
+      userCode: row.user_code,
+      flags: parseFlags(row.flags),
+      version: row.version,
+      updatedAt: row.updated_at,
+      updatedBy: row.updated_by,
+      source: row.source as ChangeSource,
+      x3ConfirmedAt: row.x3_confirmed_at,
+    }));
   }
 
-  async policy(): Promise<StoredPolicy | null> {
-    const row = await this.db.selectFrom("policy").selectAll().where("id", "=", 1).executeTakeFirst();
-    if (!row) return null;
+  async policy(): Promise<StoredPolicy> {
+    return this.policyIn(this.db, false);
+  }
+
+  private async policyIn(db: Db, share: boolean): Promise<StoredPolicy> {
+    let q = db.selectFrom("policy").selectAll().where("id", "=", 1);
+    if (share && this.dialect === "postgres") q = q.forShare();
+    const row = await q.executeTakeFirst();
+    if (!row) return { policy: EMPTY_POLICY, version: 0, updatedAt: "", updatedBy: "" };
     return { policy: PolicySchema.parse(JSON.parse(row.document)), version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by };
   }
 
   /** Compare-and-set, like a setup: false when `expectedVersion` is no longer current. */
   async savePolicy(policy: Policy, expectedVersion: number, actor: string): Promise<boolean> {
-    const values = { document: JSON.stringify(policy), version: expectedVersion + 1, updated_at: this.now().toISOString(), updated_by: actor };
-    const result =
-      expectedVersion === 0
-        ? await this.db
-            .insertInto("policy")
-            .values({ id: 1, ...values })
-            .onConflict((oc) => oc.column("id").doNothing())
-            .executeTakeFirst()
-            .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n))
-        : await this.db
-            .updateTable("policy")
-            .set(values)
-            .where("id", "=", 1)
-            .where("version", "=", expectedVersion)
-            .executeTakeFirst()
-            .then((r) => Number(r.numUpdatedRows));
-    return result === 1;
+    const result = await this.db
+      .updateTable("policy")
+      .set({ document: JSON.stringify(policy), version: expectedVersion + 1, updated_at: this.now().toISOString(), updated_by: actor })
+      .where("id", "=", 1)
+      .where("version", "=", expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async markRetry(id: number, nextAttemptAt: Date, message: string): Promise<void> {
