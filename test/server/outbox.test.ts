@@ -114,6 +114,19 @@ describe("delivery to X3 when X3 misbehaves", () => {
     expect(h.syncpar("JSMITH")).toMatchObject({ TSKADXUPD: 2, TSKADXCRE: 2 });
   });
 
+  it("retries after X3 resets the connection, and delivers", async () => {
+    const emu = h.emulator.app.x3Emulator;
+    expect((await save(0, flagsWith({ CORADXCRE: true }))).json().delivery.state).toBe("delivered");
+    // Every request X3 gets is reset, until a few have been (the gateway retries reads itself).
+    emu.faults.set({ kind: "reset", count: 6 });
+    const res = await save(1, flagsWith({ CORADXCRE: true, CLLOTKCRE: true }));
+    expect(res.statusCode).toBe(200);
+    h.app.outbox.start();
+    await until(async () => (await h.store.delivery("JSMITH")).state === "delivered");
+    expect(h.syncpar("JSMITH")).toMatchObject({ CLLOTKCRE: 2 });
+    expect(emu.faults.current().remaining ?? 0).toBe(0);
+  });
+
   it("keeps the history of every accepted version", async () => {
     await save(0, flagsWith({ COROTKCRE: true }));
     await save(1, flagsWith({ COROTKCRE: false, COROTKUPD: true }));
