@@ -1,18 +1,11 @@
 import { checkX3Connection } from "../../src/x3/connectionCheck";
 import type { RunningX3Emulator } from "../../src/x3/emulator";
-import { startTestEmulator, testFolder, testGateway, type TestFolder } from "./fixture";
+import { emulatorSuite, testGateway, type TestFolder } from "./fixture";
 
 let folder: TestFolder;
 let emulator: RunningX3Emulator;
 
-beforeAll(async () => {
-  folder = await testFolder();
-  emulator = await startTestEmulator(folder);
-});
-afterAll(async () => {
-  await emulator?.close();
-  await folder?.remove();
-});
+emulatorSuite((suite) => ({ folder, emulator } = suite));
 
 const outcome = (report: Awaited<ReturnType<typeof checkX3Connection>>) => Object.fromEntries(report.steps.map((s) => [s.id, s.ok]));
 

@@ -77,3 +77,31 @@ export async function callEmulator(
 }
 
 export const BASIC_ADMIN = { authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}` };
+
+export interface EmulatorSuite {
+  readonly folder: TestFolder;
+  readonly emulator: RunningX3Emulator;
+  readonly gateway: X3Gateway;
+}
+
+/**
+ * One emulator (and a gateway trusting it) for a whole test file: started before the first test, faults
+ * cleared after each, everything closed after the last. `assign` hands the pieces to the file's variables.
+ */
+export function emulatorSuite(assign: (suite: EmulatorSuite) => void, options: Partial<StartX3EmulatorOptions> = {}): void {
+  let suite: EmulatorSuite | null = null;
+  beforeAll(async () => {
+    const folder = await testFolder();
+    const emulator = await startTestEmulator(folder, options);
+    suite = { folder, emulator, gateway: testGateway(emulator.url, folder) };
+    assign(suite);
+  });
+  afterEach(async () => {
+    if (suite) await callEmulator(suite.emulator, suite.folder, "DELETE", "/__emulator/faults");
+  });
+  afterAll(async () => {
+    await suite?.gateway.close();
+    await suite?.emulator.close();
+    await suite?.folder.remove();
+  });
+}

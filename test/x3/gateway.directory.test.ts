@@ -1,28 +1,15 @@
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import type { X3Gateway } from "../../src/x3/gateway";
 import { X3Transport } from "../../src/x3/transport";
-import { callEmulator, startTestEmulator, testFolder, testGateway, type TestFolder } from "./fixture";
+import { callEmulator, emulatorSuite, testGateway, type TestFolder } from "./fixture";
 
 let folder: TestFolder;
 let emulator: RunningX3Emulator;
 let gateway: X3Gateway;
 
-beforeAll(async () => {
-  folder = await testFolder();
-  emulator = await startTestEmulator(folder);
-  gateway = testGateway(emulator.url, folder);
-});
+emulatorSuite((suite) => ({ folder, emulator, gateway } = suite));
 
-afterAll(async () => {
-  await gateway?.close();
-  await emulator?.close();
-  await folder?.remove();
-});
-
-afterEach(async () => {
-  jest.restoreAllMocks();
-  await callEmulator(emulator, folder, "DELETE", "/__emulator/faults");
-});
+afterEach(() => jest.restoreAllMocks());
 
 const gets = () => emulator.app.x3Emulator.requests.byMethod.GET ?? 0;
 

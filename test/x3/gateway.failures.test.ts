@@ -2,27 +2,14 @@ import { createServer } from "node:net";
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import { X3Error } from "../../src/x3/errors";
 import type { X3Gateway } from "../../src/x3/gateway";
-import { callEmulator, failure, startTestEmulator, testFolder, testGateway, type TestFolder } from "./fixture";
+import { callEmulator, emulatorSuite, failure, testGateway, type TestFolder } from "./fixture";
 
 let folder: TestFolder;
 let emulator: RunningX3Emulator;
 let gateway: X3Gateway;
 
-beforeAll(async () => {
-  folder = await testFolder();
-  emulator = await startTestEmulator(folder);
-  gateway = testGateway(emulator.url, folder);
-});
+emulatorSuite((suite) => ({ folder, emulator, gateway } = suite));
 
-afterAll(async () => {
-  await gateway?.close();
-  await emulator?.close();
-  await folder?.remove();
-});
-
-afterEach(async () => {
-  await callEmulator(emulator, folder, "DELETE", "/__emulator/faults");
-});
 
 async function fault(body: Record<string, unknown>): Promise<void> {
   const res = await callEmulator(emulator, folder, "POST", "/__emulator/faults", { body });

@@ -4,7 +4,7 @@ import type { RunningX3Emulator } from "../../src/x3/emulator";
 import { X3ConflictError, X3Error } from "../../src/x3/errors";
 import type { X3Gateway } from "../../src/x3/gateway";
 import { X3Transport } from "../../src/x3/transport";
-import { callEmulator, failure, startTestEmulator, testFolder, testGateway, type TestFolder } from "./fixture";
+import { callEmulator, emulatorSuite, failure, startTestEmulator, testGateway, type TestFolder } from "./fixture";
 
 const NO = encodeYesNo(false) as number; // the local menu form, as stored
 const YES = encodeYesNo(true) as number;
@@ -13,17 +13,7 @@ let folder: TestFolder;
 let emulator: RunningX3Emulator;
 let gateway: X3Gateway;
 
-beforeAll(async () => {
-  folder = await testFolder();
-  emulator = await startTestEmulator(folder);
-  gateway = testGateway(emulator.url, folder);
-});
-
-afterAll(async () => {
-  await gateway?.close();
-  await emulator?.close();
-  await folder?.remove();
-});
+emulatorSuite((suite) => ({ folder, emulator, gateway } = suite));
 
 afterEach(() => jest.restoreAllMocks());
 

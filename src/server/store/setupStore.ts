@@ -8,7 +8,7 @@ import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
 import { EMPTY_POLICY, lockViolations, type Policy, PolicySchema } from "../../core/policy";
 import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type X3User } from "../../core/setup";
 import type { SqlDialect } from "./migrations";
-import type { Database, OutboxTable } from "./schema";
+import type { Database, OutboxTable, SetupTable } from "./schema";
 
 export interface StoredSetup {
   readonly userCode: string;
@@ -80,16 +80,7 @@ export class SetupStore {
 
   async get(userCode: string, db: Db = this.db): Promise<StoredSetup | null> {
     const row = await db.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst();
-    if (!row) return null;
-    return {
-      userCode: row.user_code,
-      flags: parseFlags(row.flags),
-      version: row.version,
-      updatedAt: row.updated_at,
-      updatedBy: row.updated_by,
-      source: row.source as ChangeSource,
-      x3ConfirmedAt: row.x3_confirmed_at,
-    };
+    return row ? storedSetupOf(row) : null;
   }
 
   /**
@@ -324,15 +315,7 @@ export class SetupStore {
   /** Every stored setup, for applying a policy change. */
   async allSetups(): Promise<StoredSetup[]> {
     const rows = await this.db.selectFrom("setup").selectAll().orderBy("user_code").execute();
-    return rows.map((row) => ({
-      userCode: row.user_code,
-      flags: parseFlags(row.flags),
-      version: row.version,
-      updatedAt: row.updated_at,
-      updatedBy: row.updated_by,
-      source: row.source as ChangeSource,
-      x3ConfirmedAt: row.x3_confirmed_at,
-    }));
+    return rows.map(storedSetupOf);
   }
 
   async policy(): Promise<StoredPolicy> {
@@ -409,6 +392,18 @@ export class SetupStore {
   async ping(): Promise<void> {
     await this.db.selectFrom("setup").select("user_code").limit(1).execute();
   }
+}
+
+function storedSetupOf(row: Selectable<SetupTable>): StoredSetup {
+  return {
+    userCode: row.user_code,
+    flags: parseFlags(row.flags),
+    version: row.version,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    source: row.source as ChangeSource,
+    x3ConfirmedAt: row.x3_confirmed_at,
+  };
 }
 
 function deliveryOf(row: Selectable<OutboxTable> | undefined): Delivery {
