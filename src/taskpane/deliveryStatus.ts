@@ -25,6 +25,8 @@ export function statusLine(
           ? { key: "status.notConfirmed", params: { time: opts.formatTime(server.x3.lastConfirmedAt) }, tone: "warning" }
           : { key: "status.notConfirmedNever", params: {}, tone: "warning" };
       }
+      // Taken from X3 (a first read, or an edit made in GESSYP): nobody saved it from here.
+      if (server.source === "x3") return { key: "status.fromX3", params: { time: opts.formatTime(d.at ?? server.updatedAt ?? "") }, tone: "success" };
       return { key: "status.savedToX3", params: { time: d.at ? opts.formatTime(d.at) : "" }, tone: "success" };
     case "pending":
       return d.message && d.nextAttemptAt

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { I18nextProvider } from "react-i18next";
 import { allFlags, FLAGS } from "../../src/core/flags";
 import { PANE_CACHE_KEY, type PaneCache } from "../../src/core/paneCache";
+import { evaluatePrerequisites } from "../../src/core/prerequisites";
 import { ApiClient, devTokenSource } from "../../src/taskpane/api";
 import { SetupPane } from "../../src/taskpane/components/SetupPane";
 import { createI18n, type Language } from "../../src/taskpane/i18n";
@@ -171,6 +172,61 @@ describe("the setup pane", () => {
     await user.click(sw("Update Outlook call"));
     await user.keyboard("{Control>}s{/Control}");
     await waitFor(() => expect(server.puts).toHaveLength(1));
+  });
+
+  it("previews what the flags on screen, saved or not, will do with X3's waiting changes", async () => {
+    renderPane(fakeServer(setupOf({ ...allFlags(false), TSKOTKDLT: true }, 2)), new MemorySettings());
+    const user = userEvent.setup();
+    const impact = await screen.findByTestId("impact");
+    await within(impact).findByText("3 task changes (deletion) made in X3 will reach Outlook; turning off “Delete Outlook task” keeps them out.");
+    expect(within(impact).getByText("1 appointment change (creation) made in X3 will not reach Outlook: “Create Outlook appt.” is off.")).toBeTruthy();
+    await user.click(sw("Delete Outlook task"));
+    await user.click(sw("Create Outlook appt."));
+    expect(within(impact).getByText("3 task changes (deletion) made in X3 will not reach Outlook: “Delete Outlook task” is off.")).toBeTruthy();
+    expect(within(impact).getByText(/1 appointment change \(creation\) made in X3 will reach Outlook/)).toBeTruthy();
+  });
+
+  it("tells the user what X3 lacks for synchronization to run, and disables an entity the folder does not sync", async () => {
+    const server = fakeServer();
+    server.prerequisites = evaluatePrerequisites({
+      userParameters: { AUSCRMA: "1", AUSCRMF: "" },
+      folderParameters: { CRMSYNC: true, CRMSYNCCOR: true, CRMSYNCTSK: true, CRMSYNCCLL: false, CRMSYNCBAP: true },
+    });
+    renderPane(server, new MemorySettings());
+    const box = await screen.findByTestId("prerequisites");
+    expect(box.textContent).toMatch(/no sales rep code in X3 \(Setup > Users > Users, Parameters, CRM chapter, COL group: AUSCRMF/);
+    expect(box.textContent).toMatch(/Calls are not synchronized in this X3 folder: set CRMSYNCCLL to Yes/);
+    expect(sw("Update X3 call")).toHaveProperty("disabled", true);
+    expect(sw("Update X3 task")).toHaveProperty("disabled", false);
+    expect(screen.getByText("Not synchronized in this X3 folder (CRMSYNCCLL is No).")).toBeTruthy();
+  });
+
+  it("shows a flag locked by company policy as disabled, with the reason", async () => {
+    const locked = { ...setupOf(allFlags(false), 1), locks: { CORADXDLT: { value: false, reason: "IT policy 12" } } };
+    renderPane(fakeServer(locked), new MemorySettings());
+    await screen.findByText("John Smith");
+    const s = sw("Delete X3 contact");
+    expect(s).toHaveProperty("disabled", true);
+    const described = (s.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent);
+    expect(described).toEqual(["CORADXDLT", "Locked by company policy: IT policy 12"]);
+  });
+
+  it("lets an administrator test the connection to X3, step by step", async () => {
+    const server = fakeServer();
+    server.administrator = true;
+    renderPane(server, new MemorySettings());
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Test the connection" }));
+    const check = screen.getByTestId("x3-check");
+    await within(check).findByText(/401/);
+    expect(check.textContent).toMatch(/Sign-in to X3: failed — 401Check X3_USER and X3_PASSWORD\./);
+    expect(check.textContent).toMatch(/Table SYNCPAR: not tried/);
+  });
+
+  it("shows no connection test to a user who is not an administrator", async () => {
+    renderPane(fakeServer(), new MemorySettings());
+    await screen.findByText("John Smith");
+    expect(screen.queryByRole("button", { name: "Test the connection" })).toBeNull();
   });
 
   it("speaks French, with the field codes unchanged", async () => {

@@ -14,6 +14,7 @@ export interface FakeServer {
   prerequisites: Prerequisites;
   /** When set, every request fails as if the network were down. */
   offline: boolean;
+  administrator: boolean;
   /** When set, saves are answered with this problem. */
   refusePut: { status: number; code: string } | null;
   puts: { flags: Flags; ifMatch: string | null }[];
@@ -60,6 +61,7 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
     }),
     offline: false,
     refusePut: null,
+    administrator: false,
     puts: [],
     fetch: async (url, init = {}) => {
       if (server.offline) throw new TypeError("Failed to fetch");
@@ -68,12 +70,32 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
       if (url === "/api/v1/me") {
         return json(200, {
           user: { code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: "ENG" },
-          administrator: false,
+          administrator: server.administrator,
           development: true,
           prerequisites: server.prerequisites,
         });
       }
       if (url === "/api/v1/setups/JSMITH" && method === "GET") return json(200, server.setup, { etag: `"${server.setup.version}"` });
+      if (url === "/api/v1/admin/x3-check" && method === "POST") {
+        return json(200, {
+          ok: false,
+          baseUrl: "https://x3.contoso.com",
+          steps: [
+            { id: "reach", ok: true, detail: "X3 answers", fix: null },
+            { id: "tls", ok: true, detail: "the certificate is trusted", fix: null },
+            { id: "auth", ok: false, detail: "401", fix: "Check X3_USER and X3_PASSWORD." },
+            { id: "class:SYNCPAR", ok: null, detail: "not tried: an earlier step failed", fix: null },
+          ],
+        });
+      }
+      if (url === "/api/v1/setups/JSMITH/impact") {
+        const none = { create: 0, update: 0, delete: 0 };
+        return json(200, {
+          userCode: "JSMITH",
+          pending: { contact: none, task: { create: 0, update: 0, delete: 3 }, call: none, appointment: { create: 1, update: 0, delete: 0 } },
+          at: "2026-11-27T09:00:00.000Z",
+        });
+      }
       if (url === "/api/v1/setups/JSMITH" && method === "PUT" && server.refusePut) {
         const { status, code } = server.refusePut;
         return json(status, { type: "x", title: code, status, code });

@@ -53,7 +53,7 @@ export function ImpactPreview({ api, userCode, flags }: { api: ApiClient; userCo
             <li key={l.flag} className={l.applied ? undefined : styles.blocked}>
               {t(l.applied ? "impact.applied" : "impact.blocked", {
                 count: l.count,
-                entity: t(`entities.${l.entity}`),
+                entity: t(`entityNouns.${l.entity}`),
                 action: t(`impact.actions.${l.action}`),
                 flag: t(`flags.${l.flag}`),
               })}

@@ -15,6 +15,8 @@ export const en = {
     administrator: "Administrator",
   },
   entities: { contact: "Contacts", task: "Tasks", call: "Calls", appointment: "Appointments" },
+  /** The entities as nouns inside a sentence. */
+  entityNouns: { contact: "contact", task: "task", call: "call", appointment: "appointment" },
   sides: { outlook: "In Outlook (from X3)", x3: "In X3 (from Outlook)" },
   flags: flagLabels,
   flagCode: "Field {{code}}",
@@ -68,6 +70,7 @@ export const en = {
     notConfirmedNever: "X3 cannot be reached: this is your setup as last saved, not yet confirmed by X3.",
     rejected: "X3 rejected the change: {{message}}",
     notSavedYet: "Not saved to X3 yet.",
+    fromX3: "As X3 holds it (read at {{time}}).",
     unsaved: "Unsaved changes",
     offline: "The server cannot be reached. Your change is kept and will be sent when the server answers.",
     pendingRestored: "You have a change that was not sent yet; it is being sent now.",

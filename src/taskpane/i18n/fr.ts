@@ -37,6 +37,7 @@ export const fr: Resources = {
   },
   header: { setupFor: "Paramétrage de", administrator: "Administrateur" },
   entities: { contact: "Contacts", task: "Tâches", call: "Appels", appointment: "Rendez-vous" },
+  entityNouns: { contact: "contact", task: "tâche", call: "appel", appointment: "rendez-vous" },
   sides: { outlook: "Dans Outlook (depuis X3)", x3: "Dans X3 (depuis Outlook)" },
   flags: flagLabels,
   flagCode: "Champ {{code}}",
@@ -52,7 +53,7 @@ export const fr: Resources = {
     "sync-off":
       "La synchronisation est désactivée dans ce dossier X3 : mettre {{parameter}} à Oui (Paramétrage > Paramètres généraux > Valeurs des paramètres, chapitre CRM, groupe SYN).",
     "entity-off":
-      "Les {{entity}} ne sont pas synchronisés dans ce dossier X3 : mettre {{parameter}} à Oui (Paramétrage > Paramètres généraux > Valeurs des paramètres, chapitre CRM, groupe SYN).",
+      "{{entity}} : pas de synchronisation dans ce dossier X3 ; mettre {{parameter}} à Oui (Paramétrage > Paramètres généraux > Valeurs des paramètres, chapitre CRM, groupe SYN).",
     "no-sales-function": "Vous n'avez pas de fonction dans X3 (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
     "not-a-sales-position":
       "Votre fonction X3 n'est pas un poste commercial : choisir Ingénieur commercial, Télévendeur, Directeur commercial ou Agent de suivi (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
@@ -90,6 +91,7 @@ export const fr: Resources = {
     notConfirmedNever: "X3 est injoignable : voici votre paramétrage tel qu'enregistré, pas encore confirmé par X3.",
     rejected: "X3 a refusé la modification : {{message}}",
     notSavedYet: "Pas encore enregistré dans X3.",
+    fromX3: "Tel que X3 le détient (lu à {{time}}).",
     unsaved: "Modifications non enregistrées",
     offline: "Le serveur est injoignable. Votre modification est conservée et sera envoyée dès qu'il répondra.",
     pendingRestored: "Une modification n'avait pas encore été envoyée ; elle est envoyée maintenant.",
