@@ -140,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (!development && !e.X3_BASE_URL) problems.push("X3_BASE_URL is required in production mode");
   if (!development && !e.TRUST_PROXY && !(e.TLS_CERT_FILE && e.TLS_KEY_FILE)) {
-    problems.push("production mode needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY=true behind a TLS proxy");
+    problems.push("production mode needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY (hops or addresses) behind a TLS proxy");
   }
   if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE go together");

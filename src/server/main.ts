@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     server.emulator
       ? `  X3:          the embedded X3 emulator at ${server.emulator.url.replace("127.0.0.1", "localhost")} (set X3_BASE_URL to use a real X3)`
       : `  X3:          ${config.X3_BASE_URL}`,
-    server.tls ? `  Certificate: ${server.tls.certFile} (${server.tls.source})` : "  TLS:         terminated by the proxy (TRUST_PROXY=true)",
+    server.tls ? `  Certificate: ${server.tls.certFile} (${server.tls.source})` : "  TLS:         terminated by the proxy (TRUST_PROXY)",
   ];
   if (config.development) {
     lines.push(

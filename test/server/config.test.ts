@@ -53,7 +53,7 @@ describe("production mode", () => {
     ["X3_BASE_URL", /X3_BASE_URL is required in production mode/],
     ["X3_USER", /X3_USER and X3_PASSWORD are required with X3_BASE_URL/],
     ["X3_PASSWORD", /X3_USER and X3_PASSWORD are required with X3_BASE_URL/],
-    ["TRUST_PROXY", /needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY=true/],
+    ["TRUST_PROXY", /needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY \(hops or addresses\)/],
   ])("refuses to start without %s, saying so", (missing, message) => {
     const text = refusal(without(missing));
     expect(text).toMatch(message);
