@@ -131,6 +131,17 @@ run("the task pane in Chromium", () => {
     await page.close();
   });
 
+  it("lets the administrator test the connection to X3 from the pane", async () => {
+    const page = await openPane({ email: "admin@contoso.com", displayName: "X3 Administrator", settings: {} });
+    await page.getByTestId("user-name").filter({ hasText: "X3 Administrator" }).waitFor();
+    await page.getByRole("button", { name: "Test the connection" }).click();
+    const check = page.getByTestId("x3-check");
+    await check.getByText(/Table SYNCDATA: OK/).waitFor();
+    expect(await check.innerText()).not.toMatch(/failed|not tried/);
+    await page.screenshot({ path: join(SHOTS, "admin-320.png"), fullPage: true });
+    await page.close();
+  });
+
   it("follows Outlook's language and theme", async () => {
     const page = await openPane({ displayLanguage: "fr-FR", dark: true });
     await page.getByText("John Smith").waitFor();
