@@ -43,6 +43,8 @@ export const X3ConfirmationSchema = z.strictObject({
   confirmed: z.boolean(),
   /** When X3 last confirmed it; with confirmed false: "not confirmed by X3 since". */
   lastConfirmedAt: z.iso.datetime().nullable(),
+  /** X3 answered, and holds no SYNCPAR row for the user although a setup was accepted (removed in X3). */
+  missing: z.boolean(),
 });
 export type X3Confirmation = z.output<typeof X3ConfirmationSchema>;
 

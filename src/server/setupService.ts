@@ -49,7 +49,9 @@ export class SetupService {
     const [stored, delivery, { policy }] = await Promise.all([this.store.get(userCode), this.store.delivery(userCode), this.policy()]);
     const x3 = await this.readX3(userCode);
     const settled = await this.reconcile(userCode, stored, delivery, x3, policy);
-    return this.present(userCode, settled, policy, x3 !== UNREACHABLE && settled !== null && flagsEqual(settled.flags, x3));
+    const confirmed = x3 !== UNREACHABLE && settled !== null && flagsEqual(settled.flags, x3);
+    const missing = x3 === NO_ROW && settled !== null && (await this.store.delivery(userCode)).state !== "pending";
+    return this.present(userCode, settled, policy, confirmed, missing);
   }
 
   async save(userCode: string, flags: Flags, expectedVersion: number, actor: string): Promise<SyncSetup> {
@@ -216,7 +218,13 @@ export class SetupService {
     return taken.setup;
   }
 
-  private async present(userCode: string, stored: StoredSetup | null, policy: Policy, confirmedNow: boolean): Promise<SyncSetup> {
+  private async present(
+    userCode: string,
+    stored: StoredSetup | null,
+    policy: Policy,
+    confirmedNow: boolean,
+    missingInX3 = false,
+  ): Promise<SyncSetup> {
     const locks = Object.fromEntries(Object.entries(policy.locks).filter(([, lock]) => lock !== undefined)) as SyncSetup["locks"];
     if (!stored) {
       return {
@@ -227,7 +235,7 @@ export class SetupService {
         updatedBy: null,
         source: "default",
         delivery: { state: "none", version: 0, at: null, nextAttemptAt: null, message: null },
-        x3: { confirmed: false, lastConfirmedAt: null },
+        x3: { confirmed: false, lastConfirmedAt: null, missing: false },
         locks,
       };
     }
@@ -239,7 +247,7 @@ export class SetupService {
       updatedBy: stored.updatedBy,
       source: stored.source,
       delivery: await this.store.delivery(userCode),
-      x3: { confirmed: confirmedNow, lastConfirmedAt: stored.x3ConfirmedAt },
+      x3: { confirmed: confirmedNow, lastConfirmedAt: stored.x3ConfirmedAt, missing: missingInX3 },
       locks,
     };
   }

@@ -16,6 +16,7 @@ export function statusLine(
   if (opts.saving) return { key: "status.saving", params: {}, tone: "info" };
   if (opts.phase === "loading") return { key: "status.loading", params: {}, tone: "info" };
   if (opts.phase === "cached" || !server) return { key: "status.cached", params: {}, tone: "info" };
+  if (server.x3.missing) return { key: "status.missingInX3", params: {}, tone: "warning" };
   const d = server.delivery;
   switch (d.state) {
     case "delivered":

@@ -207,3 +207,18 @@ describe("the policy file IT provides", () => {
     }
   });
 });
+
+describe("a setup X3 lost", () => {
+  it("is shown as missing in X3 when its SYNCPAR row was removed there, and saving writes it again", async () => {
+    expect((await saveAs(jsmith, "JSMITH", 0, { COROTKCRE: true })).json().x3).toMatchObject({ confirmed: true, missing: false });
+    // An X3 user deletes the row in GESSYP.
+    expect(h.emulator.app.x3Emulator.store.delete("SYNCPAR", "JSMITH")).toBe(true);
+
+    const read = await get("/api/v1/setups/JSMITH", jsmith);
+    expect(read.json()).toMatchObject({ version: 1, flags: { COROTKCRE: true }, x3: { confirmed: false, missing: true } });
+
+    const again = await saveAs(jsmith, "JSMITH", 1, { COROTKCRE: true });
+    expect(again.json()).toMatchObject({ version: 2, delivery: { state: "delivered" }, x3: { confirmed: true, missing: false } });
+    expect(h.syncpar("JSMITH")).toMatchObject({ COROTKCRE: 2 });
+  });
+});

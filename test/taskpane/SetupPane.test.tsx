@@ -229,6 +229,16 @@ describe("the setup pane", () => {
     expect(screen.queryByRole("button", { name: "Test the connection" })).toBeNull();
   });
 
+  it("says when X3 lost the setup, and lets the user write it again unchanged", async () => {
+    const lost = setupOf({ ...allFlags(false), COROTKCRE: true }, 3);
+    const server = fakeServer({ ...lost, x3: { confirmed: false, lastConfirmedAt: null, missing: true } });
+    renderPane(server, new MemorySettings());
+    const user = userEvent.setup();
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/X3 holds no setup for you any more/));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(server.puts).toEqual([{ flags: lost.flags, ifMatch: '"3"' }]));
+  });
+
   it("speaks French, with the field codes unchanged", async () => {
     renderPane(fakeServer(), new MemorySettings(), "fr");
     await screen.findByText("John Smith");

@@ -36,7 +36,7 @@ export function setupOf(flags: Flags, version: number, deliveryState: SyncSetup[
       nextAttemptAt: null,
       message: deliveryState === "failed" ? "Record locked" : null,
     },
-    x3: { confirmed: deliveryState === "delivered" && version > 0, lastConfirmedAt: null },
+    x3: { confirmed: deliveryState === "delivered" && version > 0, lastConfirmedAt: null, missing: false },
     locks: {},
   };
 }

@@ -172,6 +172,13 @@ describe("test hooks", () => {
     expect((await callEmulator(emulator, folder, "GET", "/__emulator/tables/SYNCPAR/NOBODY")).status).toBe(404);
   });
 
+  test("a row can be deleted as in its X3 function, and is then not found", async () => {
+    const del = (key: string) => callEmulator(emulator, folder, "DELETE", `/__emulator/tables/SYNCPAR/${key}`);
+    expect((await del("MCLARK")).status).toBe(204);
+    expect((await api("GET", DETAILS("MCLARK"))).status).toBe(404);
+    expect((await del("MCLARK")).status).toBe(404);
+  });
+
   test("without testHooks the routes do not exist", async () => {
     const bare = await startTestEmulator(folder, { testHooks: false });
     try {

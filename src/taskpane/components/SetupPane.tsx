@@ -60,6 +60,8 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
   const { t, i18n } = useTranslation();
   const { state, dirtyFlags, setFlag, save, discard, reload } = useSyncSetup(api, settings);
   const dirty = dirtyFlags.length > 0;
+  // A setup X3 lost (its row removed in X3) can be written again as it is.
+  const canSave = dirty || state.server?.x3.missing === true;
   const changed = useMemo(() => new Set(dirtyFlags), [dirtyFlags]);
   const timeFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { timeStyle: "short" }), [i18n.language]);
   const entitiesOff = useMemo(
@@ -76,12 +78,12 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
         e.preventDefault();
-        if (dirty) void save();
+        if (canSave) void save();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [dirty, save]);
+  }, [canSave, save]);
 
   const noticeText = (n: Notice): { intent: "info" | "warning" | "error" | "success"; text: string } => {
     switch (n.kind) {
@@ -167,7 +169,7 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
       {api && state.me?.administrator && <X3ConnectionCheck api={api} />}
 
       <div className={styles.bar}>
-        <Button appearance="primary" disabled={!dirty || state.saving || !api} onClick={() => void save()}>
+        <Button appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()}>
           {t("actions.save")}
         </Button>
         <Button disabled={!dirty || state.saving} onClick={() => void discard()}>

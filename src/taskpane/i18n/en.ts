@@ -71,6 +71,7 @@ export const en = {
     rejected: "X3 rejected the change: {{message}}",
     notSavedYet: "Not saved to X3 yet.",
     fromX3: "As X3 holds it (read at {{time}}).",
+    missingInX3: "X3 holds no setup for you any more (it was removed in X3). Save to write this one again.",
     unsaved: "Unsaved changes",
     offline: "The server cannot be reached. Your change is kept and will be sent when the server answers.",
     pendingRestored: "You have a change that was not sent yet; it is being sent now.",

@@ -92,6 +92,7 @@ export const fr: Resources = {
     rejected: "X3 a refusé la modification : {{message}}",
     notSavedYet: "Pas encore enregistré dans X3.",
     fromX3: "Tel que X3 le détient (lu à {{time}}).",
+    missingInX3: "X3 ne détient plus de paramétrage pour vous (il a été supprimé dans X3). Enregistrez pour réécrire celui-ci.",
     unsaved: "Modifications non enregistrées",
     offline: "Le serveur est injoignable. Votre modification est conservée et sera envoyée dès qu'il répondra.",
     pendingRestored: "Une modification n'avait pas encore été envoyée ; elle est envoyée maintenant.",

@@ -75,6 +75,13 @@ export class X3EmulatorStore {
     return this.table(table).get(key);
   }
 
+  /** Removes a row, as deleting a record in its X3 function does. */
+  delete(table: X3Table, key: string, save = true): boolean {
+    const removed = this.table(table).delete(key);
+    if (removed && save) this.save();
+    return removed;
+  }
+
   /** All rows in key order, as X3's default `orderBy` would give them. */
   rows(table: X3Table): StoredRow[] {
     return [...this.table(table).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);

@@ -68,6 +68,14 @@ export function registerTestHooks(
     return rowJson(row);
   });
 
+  // Deleting a record as an X3 user would in its function (e.g. a SYNCPAR row in GESSYP).
+  app.delete("/__emulator/tables/:table/:key", async (request, reply) => {
+    const t = target(request.params, reply);
+    if (!t) return reply;
+    if (!store.delete(t.table, t.key)) return reply.code(404).send(diagnosesBody(`${t.table}: record ${t.key} does not exist`));
+    return reply.code(204).send();
+  });
+
   /** Creates or edits the row; values as X3 stores them (yes/no as 1/2). */
   app.put("/__emulator/tables/:table/:key", async (request, reply) => {
     const t = target(request.params, reply);
