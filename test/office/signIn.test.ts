@@ -13,16 +13,7 @@ import {
   SignInError,
 } from "../../src/office/signIn";
 
-jest.mock("@azure/msal-browser", () => {
-  // The real error classes, so `instanceof` is tested as MSAL throws them; the clients are mocks.
-  const actual = jest.requireActual<typeof import("@azure/msal-browser")>("@azure/msal-browser");
-  return {
-    InteractionRequiredAuthError: actual.InteractionRequiredAuthError,
-    BrowserAuthError: actual.BrowserAuthError,
-    createNestablePublicClientApplication: jest.fn(),
-    createStandardPublicClientApplication: jest.fn(),
-  };
-});
+jest.mock("@azure/msal-browser", () => jest.requireActual<typeof import("./msalMock")>("./msalMock").mockMsalModule());
 
 const createNestable = msal.createNestablePublicClientApplication as jest.MockedFunction<typeof msal.createNestablePublicClientApplication>;
 

@@ -6,15 +6,7 @@ import * as msal from "@azure/msal-browser";
 import { runSignInDialog } from "../../src/office/signInDialog";
 import type { DialogMessage } from "../../src/office/signIn";
 
-jest.mock("@azure/msal-browser", () => {
-  const actual = jest.requireActual<typeof import("@azure/msal-browser")>("@azure/msal-browser");
-  return {
-    InteractionRequiredAuthError: actual.InteractionRequiredAuthError,
-    BrowserAuthError: actual.BrowserAuthError,
-    createNestablePublicClientApplication: jest.fn(),
-    createStandardPublicClientApplication: jest.fn(),
-  };
-});
+jest.mock("@azure/msal-browser", () => jest.requireActual<typeof import("./msalMock")>("./msalMock").mockMsalModule());
 
 const createStandard = msal.createStandardPublicClientApplication as jest.MockedFunction<typeof msal.createStandardPublicClientApplication>;
 
