@@ -23,6 +23,8 @@ let out: string;
 let h: Harness | undefined;
 
 beforeAll(async () => {
+  // test-output/ is ignored by git: a clean clone does not have it yet.
+  fs.mkdirSync(path.join(projectRoot, "test-output"), { recursive: true });
   out = fs.mkdtempSync(path.join(projectRoot, "test-output", "production-build-"));
   const config = makeConfig({ ADDIN_URL }, { mode: "production" });
   config.output = { ...config.output, path: out };
@@ -33,7 +35,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   await h?.close();
-  fs.rmSync(out, { recursive: true, force: true });
+  if (out) fs.rmSync(out, { recursive: true, force: true });
 });
 
 describe("the production build for https://addin.contoso.com", () => {
