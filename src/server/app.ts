@@ -10,7 +10,7 @@ import { type Policy, PolicySchema } from "../core/policy";
 import { ZodError } from "zod";
 import type { X3User } from "../core/setup";
 import type { DevTokenIssuer, TokenVerifier } from "./auth/tokens";
-import { ConfigError, type ServerConfig } from "./config";
+import { ConfigError, issueLines, type ServerConfig } from "./config";
 import { IdentityResolver } from "./identity";
 import { OutboxWorker, type OutboxOptions } from "./outbox";
 import { registerCompression } from "./plugins/compression";
@@ -79,7 +79,7 @@ async function applyPolicyFile(setups: SetupService, file: string, log: FastifyB
   try {
     policy = PolicySchema.parse(JSON.parse(readFileSync(file, "utf8")));
   } catch (err) {
-    const reason = err instanceof ZodError ? err.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : String(err);
+    const reason = err instanceof ZodError ? issueLines(err).join("; ") : String(err);
     throw new ConfigError(`POLICY_FILE ${file} is not a valid policy: ${reason}`);
   }
   // Several replicas start with the same file: whoever loses the race finds the policy already there.

@@ -112,13 +112,17 @@ export interface ServerConfig extends Env {
 
 export class ConfigError extends Error {}
 
+/** A zod error as "path: message" lines, for configuration and policy-file messages. */
+export function issueLines(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+}
+
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+    throw new ConfigError(`Invalid configuration:\n${issueLines(parsed.error).map((l) => `  ${l}`).join("\n")}`);
   }
   const e = parsed.data;
   const development = e.ADDIN_MODE === "development";

@@ -49,9 +49,11 @@ export class SetupService {
     const [stored, delivery, { policy }] = await Promise.all([this.store.get(userCode), this.store.delivery(userCode), this.policy()]);
     const x3 = await this.readX3(userCode);
     const settled = await this.reconcile(userCode, stored, delivery, x3, policy);
-    const confirmed = x3 !== UNREACHABLE && settled !== null && flagsEqual(settled.flags, x3);
-    const missing = x3 === NO_ROW && settled !== null && (await this.store.delivery(userCode)).state !== "pending";
-    return this.present(userCode, settled, policy, confirmed, missing);
+    if (!settled) return this.present(userCode, null, policy, false);
+    const now = await this.store.delivery(userCode);
+    const confirmed = x3 !== UNREACHABLE && flagsEqual(settled.flags, x3);
+    const missing = x3 === NO_ROW && now.state !== "pending";
+    return this.present(userCode, settled, policy, confirmed, missing, now);
   }
 
   async save(userCode: string, flags: Flags, expectedVersion: number, actor: string): Promise<SyncSetup> {
@@ -155,8 +157,9 @@ export class SetupService {
       );
     }
     await this.outbox.deliverUserNow(userCode, this.options.deliveryBudgetMs);
-    const delivered = (await this.store.delivery(userCode)).state === "delivered";
-    return this.present(userCode, (await this.store.get(userCode)) ?? result.setup, policy, delivered);
+    const delivery = await this.store.delivery(userCode);
+    const current = (await this.store.get(userCode)) ?? result.setup;
+    return this.present(userCode, current, policy, delivery.state === "delivered", false, delivery);
   }
 
   /** X3's SYNCPAR row, within the read budget. */
@@ -224,6 +227,8 @@ export class SetupService {
     policy: Policy,
     confirmedNow: boolean,
     missingInX3 = false,
+    /** The delivery state when the caller has just read it. */
+    knownDelivery?: Delivery,
   ): Promise<SyncSetup> {
     const locks = Object.fromEntries(Object.entries(policy.locks).filter(([, lock]) => lock !== undefined)) as SyncSetup["locks"];
     if (!stored) {
@@ -246,7 +251,7 @@ export class SetupService {
       updatedAt: stored.updatedAt,
       updatedBy: stored.updatedBy,
       source: stored.source,
-      delivery: await this.store.delivery(userCode),
+      delivery: knownDelivery ?? (await this.store.delivery(userCode)),
       x3: { confirmed: confirmedNow, lastConfirmedAt: stored.x3ConfirmedAt, missing: missingInX3 },
       locks,
     };
