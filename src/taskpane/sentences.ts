@@ -1,0 +1,120 @@
+/**
+ * Plain-language sentences about a setup: what each entity's flags do, what turning a Delete flag on
+ * does, the both-ways deletion warning and the flags' help texts. The strings are in
+ * i18n/sentences.ts; lists of actions are joined with Intl.ListFormat so any combination reads well.
+ */
+import type { TFunction } from "i18next";
+import {
+  type Action,
+  ACTIONS,
+  type Entity,
+  type FlagCode,
+  type Flags,
+  flagCodeOf,
+  flagDefinition,
+  isFlagCode,
+  type Side,
+  type SyncparCode,
+} from "../core/flags";
+import type { sentencesEn } from "./i18n/sentences";
+
+export interface EntitySentences {
+  /** What the user's changes in Outlook do in X3 (flags applied in X3). */
+  readonly toX3: string;
+  /** What changes made in X3 do in Outlook (flags applied in Outlook). */
+  readonly toOutlook: string;
+  /** A remark about the entity as a whole: set for calls only. */
+  readonly note: string | null;
+}
+
+type ActionForm = keyof (typeof sentencesEn)["actions"]["create"];
+type EntityForm = keyof (typeof sentencesEn)["entities"]["contact"];
+
+const ACTION_FORMS: readonly ActionForm[] = [
+  "verb",
+  "participle",
+  "result",
+  "resultVerb",
+  "gerund",
+  "noun",
+  "nounOne",
+];
+const ENTITY_FORMS: readonly EntityForm[] = ["subject", "object", "partitive", "one", "pronoun"];
+
+/** The values are whole words; React escapes what is rendered, so i18next must not. */
+const RAW = { interpolation: { escapeValue: false } } as const;
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function entityWords(t: TFunction, entity: Entity): Record<EntityForm, string> {
+  return Object.fromEntries(ENTITY_FORMS.map((f) => [f, t(`sentences.entities.${entity}.${f}`)])) as Record<
+    EntityForm,
+    string
+  >;
+}
+
+/** {{verbAnd}}, {{verbOr}} … for `prefix` "" (on), "off" (off) or "all" (every action of the direction). */
+function listWords(t: TFunction, language: string, actions: readonly Action[], prefix: string): Record<string, string> {
+  const and = new Intl.ListFormat(language, { type: "conjunction" });
+  const or = new Intl.ListFormat(language, { type: "disjunction" });
+  const out: Record<string, string> = {};
+  for (const form of ACTION_FORMS) {
+    const words = actions.map((a) => t(`sentences.actions.${a}.${form}`));
+    const name = prefix ? `${prefix}${capitalized(form)}` : form;
+    out[`${name}And`] = and.format(words);
+    out[`${name}Or`] = or.format(words);
+  }
+  return out;
+}
+
+/** The actions a direction has: calls are never created in X3 from Outlook, so CLLADXCRE is not one. */
+function actionsOf(entity: Entity, side: Side): Action[] {
+  return ACTIONS.filter((a) => isFlagCode(flagCodeOf(entity, side, a)));
+}
+
+function directionSentence(t: TFunction, language: string, entity: Entity, side: Side, flags: Flags): string {
+  const all = actionsOf(entity, side);
+  const on = all.filter((a) => flags[flagCodeOf(entity, side, a) as FlagCode]);
+  const off = all.filter((a) => !on.includes(a));
+  const template = on.length === 0 ? "none" : off.length === 0 ? "all" : "some";
+  const direction = side === "x3" ? "toX3" : "toOutlook";
+  return t(`sentences.${direction}.${template}`, {
+    ...RAW,
+    ...entityWords(t, entity),
+    ...listWords(t, language, on, ""),
+    ...listWords(t, language, off, "off"),
+    ...listWords(t, language, all, "all"),
+  });
+}
+
+/**
+ * What an entity's flags do, in both directions, as they stand in `flags`.
+ * `language` is the one of `t` (it is what lists are joined with).
+ */
+export function entitySentences(t: TFunction, language: string, entity: Entity, flags: Flags): EntitySentences {
+  return {
+    toX3: directionSentence(t, language, entity, "x3", flags),
+    toOutlook: directionSentence(t, language, entity, "outlook", flags),
+    note: entity === "call" ? t("sentences.callsNote") : null,
+  };
+}
+
+/** What turning a Delete flag on will do, e.g. "Deleting a contact in Outlook will delete it in X3." */
+export function deleteConsequence(t: TFunction, code: FlagCode): string {
+  const { entity, side, action } = flagDefinition(code);
+  if (action !== "delete") throw new RangeError(`${code} is not a Delete flag`);
+  return t(`sentences.deleteConsequence.${side}`, { ...RAW, ...entityWords(t, entity) });
+}
+
+/** The warning shown while an entity's deletions are on in both directions. */
+export function bothWaysDeletionWarning(t: TFunction, entity: Entity): string {
+  return t("sentences.bothWaysDeletion", { ...RAW, ...entityWords(t, entity) });
+}
+
+/** The help text of a SYNCPAR flag; a call flag's also says where X3 calls show in Outlook. */
+export function flagHelp(t: TFunction, code: SyncparCode): string {
+  const help = t(`sentences.help.${code}`);
+  return flagDefinition(code).entity === "call" ? `${help} ${t("sentences.callHelpNote")}` : help;
+}
