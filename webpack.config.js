@@ -3,11 +3,51 @@
  * variable) also writes a production manifest whose every URL points at that host; without it the
  * development manifest (localhost) is copied.
  */
+const { createHash } = require("node:crypto");
+const fs = require("node:fs");
 const path = require("node:path");
+const webpack = require("webpack");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const { productionManifest } = require("./build-tools/manifest");
 const { UnifiedManifestPlugin } = require("./build-tools/unified-manifest");
+
+const LEGACY_WEBVIEW_SOURCE = path.resolve(__dirname, "src/taskpane/legacy-webview.js");
+
+/**
+ * Emits src/taskpane/legacy-webview.js as is (ES3, not bundled, not minified: webpack's runtime and the
+ * minifier would make it ES2015+), named by content hash like every script (production's real content hash
+ * may rename it again; the page's reference follows), and adds it to the end of
+ * taskpane.html's body as a classic script. Internet Explorer ignores the pane's type="module" bundle and
+ * EdgeHTML cannot parse it; this script runs in both and shows the "update Outlook" message instead.
+ */
+class LegacyWebviewScriptPlugin {
+  apply(compiler) {
+    const name = "LegacyWebviewScriptPlugin";
+    compiler.hooks.thisCompilation.tap(name, (compilation) => {
+      let fileName;
+      compilation.hooks.processAssets.tap({ name, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const source = fs.readFileSync(LEGACY_WEBVIEW_SOURCE);
+        const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
+        fileName = `legacy-webview.${hash}.js`;
+        compilation.fileDependencies.add(LEGACY_WEBVIEW_SOURCE);
+        compilation.emitAsset(fileName, new webpack.sources.RawSource(source), {
+          minimized: true,
+          immutable: true,
+          contenthash: hash,
+          sourceFilename: "src/taskpane/legacy-webview.js",
+        });
+      });
+      HtmlWebpackPlugin.getCompilationHooks(compilation).alterAssetTagGroups.tap(name, (data) => {
+        if (data.outputName !== "taskpane.html" || !fileName) return data;
+        data.bodyTags.push(
+          HtmlWebpackPlugin.createHtmlTagObject("script", { src: `${data.publicPath}${fileName}` }, undefined, { plugin: name }),
+        );
+        return data;
+      });
+    });
+  }
+}
 
 module.exports = (env = {}, argv = {}) => {
   const production = argv.mode !== "development";
@@ -44,7 +84,8 @@ module.exports = (env = {}, argv = {}) => {
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
         chunks: ["taskpane"],
-        scriptLoading: "defer",
+        // Internet Explorer skips module scripts: legacy-webview.js (below) shows it a message instead.
+        scriptLoading: "module",
       }),
       // The Office dialog API's sign-in page, where nested app authentication is not supported.
       new HtmlWebpackPlugin({
@@ -53,6 +94,7 @@ module.exports = (env = {}, argv = {}) => {
         chunks: ["signin-dialog"],
         scriptLoading: "defer",
       }),
+      new LegacyWebviewScriptPlugin(),
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*.png", to: "assets/[name][ext]" },

@@ -9,6 +9,8 @@ import {
   MessageBar,
   MessageBarBody,
   Select,
+  teamsHighContrastTheme,
+  type Theme,
   Title3,
   tokens,
   webDarkTheme,
@@ -18,7 +20,7 @@ import type { i18n } from "i18next";
 import { useEffect, useMemo, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import type { X3User } from "../core/setup";
-import type { OutlookHost } from "../office/officeHost";
+import { currentTheme, type OutlookHost, onItemChanged, type PaneTheme, watchTheme } from "../office/officeHost";
 import { LocalSettingsStore, RoamingSettingsStore } from "../office/settingsStore";
 import { paneTokenSource } from "../office/signIn";
 import { ApiClient, demoUsers, devTokenSource } from "./api";
@@ -33,15 +35,22 @@ const useStyles = makeStyles({
 export interface AppProps {
   readonly host: OutlookHost | null;
   readonly i18n: i18n;
-  readonly prefersDark?: boolean;
 }
 
-export function App({ host, i18n, prefersDark = false }: AppProps) {
+/** Fluent's theme for Outlook's: light, dark, or high contrast when Windows forces its colours. */
+export function fluentThemeOf(look: PaneTheme): Theme {
+  if (look.highContrast) return teamsHighContrastTheme;
+  return look.theme === "dark" ? webDarkTheme : webLightTheme;
+}
+
+export function App({ host, i18n }: AppProps) {
   const styles = useStyles();
-  const dark = host ? host.darkTheme : prefersDark;
+  // Outlook's theme at open, then its changes (Outlook's theme event, the system's dark mode, forced colours).
+  const [look, setLook] = useState<PaneTheme>(() => currentTheme(host));
+  useEffect(() => watchTheme(host, setLook), [host]);
   return (
     <I18nextProvider i18n={i18n}>
-      <FluentProvider theme={dark ? webDarkTheme : webLightTheme} className={styles.root} lang={i18n.language}>
+      <FluentProvider theme={fluentThemeOf(look)} className={styles.root} lang={i18n.language} data-theme={look.highContrast ? "high-contrast" : look.theme}>
         <main className={styles.main}>
           <Heading />
           {host ? <OutlookPane host={host} /> : <BrowserPreview />}
@@ -65,7 +74,8 @@ function OutlookPane({ host }: { host: OutlookHost }) {
   const settings = useMemo(() => new RoamingSettingsStore(host.roamingSettings), [host]);
   // The server says how to sign in (development or Entra ID) at the first API call, not before the first render.
   const api = useMemo(() => new ApiClient(paneTokenSource(host.mailboxEmail)), [host]);
-  return <SetupPane api={api} settings={settings} mailbox={host.mailboxEmail} />;
+  // A pinned pane stays open while the user selects other items: it keeps its state (nothing here depends on the item).
+  return <SetupPane api={api} settings={settings} mailbox={host.mailboxEmail} onItemChanged={onItemChanged} />;
 }
 
 const PREVIEW_USER_KEY = "x3-sync-setup:preview-user";

@@ -4,16 +4,44 @@ import { detectOutlook } from "../office/officeHost";
 import { App } from "./App";
 import { createI18n, languageOf } from "./i18n";
 
+/**
+ * Internet Explorer (Trident) and the old Microsoft Edge (EdgeHTML: "Edge/18…"; the current Edge says "Edg/")
+ * webviews of Outlook 2016 / 2019, which Fluent UI v9 does not support. legacy-webview.js (an ES3 classic
+ * script, run before this bundle) normally shows the message and marks the page; this is the second line.
+ */
+const LEGACY_WEBVIEW = /Trident\/|MSIE |Edge\/\d/;
+
+function legacyWebview(): boolean {
+  return document.documentElement.hasAttribute("data-legacy-webview") || LEGACY_WEBVIEW.test(navigator.userAgent);
+}
+
+/** Shows taskpane.html's "update Outlook" message, in French or English, instead of the pane. */
+function showUnsupportedWebview(container: HTMLElement): void {
+  container.hidden = true;
+  const message = document.getElementById("unsupported-webview");
+  if (!message) return;
+  const french = (navigator.language || "en").toLowerCase().startsWith("fr");
+  for (const block of Array.from(message.querySelectorAll<HTMLElement>("[lang]"))) {
+    block.hidden = (block.getAttribute("lang") === "fr") !== french;
+  }
+  document.documentElement.lang = french ? "fr" : "en";
+  message.hidden = false;
+  message.style.display = "block";
+}
+
 async function boot(): Promise<void> {
   const container = document.getElementById("root");
   if (!container) return;
+  if (legacyWebview()) {
+    showUnsupportedWebview(container);
+    return;
+  }
   const host = await detectOutlook();
   const language = languageOf(host?.displayLanguage ?? navigator.language);
   document.documentElement.lang = language;
   const i18n = createI18n(language);
   document.title = i18n.t("app.title");
-  const prefersDark = window.matchMedia?.("(prefers-color-scheme: dark)").matches ?? false;
-  createRoot(container).render(<App host={host} i18n={i18n} prefersDark={prefersDark} />);
+  createRoot(container).render(<App host={host} i18n={i18n} />);
 }
 
 void boot();
