@@ -5,7 +5,8 @@
 import type { Flags } from "../core/flags";
 import type { ConnectionReport } from "../core/connectionReport";
 import type { ImpactResponse } from "../core/impact";
-import { etagOf, type Me, type Problem, type SyncSetup, type X3User } from "../core/setup";
+import type { Prerequisites } from "../core/prerequisites";
+import { etagOf, type HistoryPage, type Me, type Problem, type SyncSetup, type UsersPage, type X3User } from "../core/setup";
 
 export class ApiError extends Error {
   constructor(
@@ -107,12 +108,40 @@ export class ApiClient {
     return body;
   }
 
+  async prerequisites(userCode: string): Promise<Prerequisites> {
+    return (await this.authorized<Prerequisites>(`/api/v1/setups/${encodeURIComponent(userCode)}/prerequisites`)).body;
+  }
+
   async impact(userCode: string): Promise<ImpactResponse> {
     return (await this.authorized<ImpactResponse>(`/api/v1/setups/${encodeURIComponent(userCode)}/impact`)).body;
   }
 
   async checkX3Connection(): Promise<ConnectionReport> {
     return (await this.authorized<ConnectionReport>("/api/v1/admin/x3-check", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).body;
+  }
+
+  /** Administrators: X3 users whose code, name or e-mail contains `search` (case- and accent-insensitive). */
+  async searchUsers(search: string, options: { page?: number; pageSize?: number; signal?: AbortSignal } = {}): Promise<UsersPage> {
+    const { page = 1, pageSize = 20, signal } = options;
+    const url = `/api/v1/users?search=${encodeURIComponent(search)}&page=${page}&pageSize=${pageSize}`;
+    return (await this.authorized<UsersPage>(url, signal ? { signal } : {})).body;
+  }
+
+  /** Who changed a user's setup, what and when: newest first. */
+  async setupHistory(userCode: string, options: { page?: number; pageSize?: number; signal?: AbortSignal } = {}): Promise<HistoryPage> {
+    const { page = 1, pageSize = 20, signal } = options;
+    const url = `/api/v1/setups/${encodeURIComponent(userCode)}/history?page=${page}&pageSize=${pageSize}`;
+    return (await this.authorized<HistoryPage>(url, signal ? { signal } : {})).body;
+  }
+
+  /** Administrators: back to the flags of history entry `version`, as a new version made from `currentVersion`. */
+  async restoreSetup(userCode: string, version: number, currentVersion: number): Promise<SyncSetup> {
+    const { body } = await this.authorized<SyncSetup>(`/api/v1/setups/${encodeURIComponent(userCode)}/restore`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "if-match": etagOf(currentVersion) },
+      body: JSON.stringify({ version }),
+    });
+    return body;
   }
 }
 

@@ -11,6 +11,7 @@ import { changedFlags, type FlagCode, type Flags } from "../core/flags";
 import { mergeFlags } from "../core/merge";
 import { applyLocks } from "../core/policy";
 import { PANE_CACHE_KEY, PANE_CACHE_SCHEMA, type PaneCache, type PendingChange, readPaneCache } from "../core/paneCache";
+import type { Prerequisites } from "../core/prerequisites";
 import type { Me, SyncSetup } from "../core/setup";
 import { type SettingsStore, SettingsSaveError } from "../office/settingsStore";
 import { type ApiClient, ApiError } from "./api";
@@ -26,7 +27,10 @@ export type Notice =
 export interface SetupState {
   /** loading: nothing to show yet · cached: shown from the cache, server not heard yet · ready · failed. */
   readonly phase: "loading" | "cached" | "ready" | "failed";
+  /** The signed-in user (own setup only; an administrator's pane for someone else has it from the caller). */
   readonly me: Me | null;
+  /** What X3 checks before it synchronizes the user whose setup this is. */
+  readonly prerequisites: Prerequisites | null;
   readonly userName: string | null;
   readonly userCode: string | null;
   /** The last version known from the server (or the cache); edits are measured against it. */
@@ -54,13 +58,24 @@ function asProblem(err: unknown): Notice {
   return { kind: "problem", code: "generic", detail: err instanceof Error ? err.message : null };
 }
 
-export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
-  const initialCache = useMemo(() => readPaneCache(settings.get(PANE_CACHE_KEY)), [settings]);
+/**
+ * Whose setup the pane edits: the signed-in user's own (null), kept in roaming settings; or, for an
+ * administrator, another user's, which is never kept in the administrator's roaming settings.
+ */
+export interface SetupSubject {
+  readonly code: string;
+  readonly name: string;
+}
+
+export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, subject: SetupSubject | null = null) {
+  const own = subject === null;
+  const initialCache = useMemo(() => (own ? readPaneCache(settings.get(PANE_CACHE_KEY)) : null), [settings, own]);
   const [state, setState] = useState<SetupState>(() => ({
     phase: initialCache ? "cached" : "loading",
     me: null,
-    userName: initialCache?.userName ?? null,
-    userCode: initialCache?.userCode ?? null,
+    prerequisites: null,
+    userName: subject?.name ?? initialCache?.userName ?? null,
+    userCode: subject?.code ?? initialCache?.userCode ?? null,
     base: initialCache ? { version: initialCache.version, flags: initialCache.flags } : null,
     edits: initialCache ? (initialCache.pending?.flags ?? initialCache.flags) : null,
     server: null,
@@ -83,6 +98,8 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
   const persist = useCallback(
     async (next: PaneCache) => {
       cache.current = next;
+      // Another user's setup is kept in memory only, never in the administrator's mailbox.
+      if (!own) return;
       try {
         settings.set(PANE_CACHE_KEY, next);
         await settings.save();
@@ -92,7 +109,7 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
         addNotice({ kind: "roamingFailed", tooLarge: e.tooLarge, message: e.message });
       }
     },
-    [settings, addNotice, clearNotices],
+    [settings, addNotice, clearNotices, own],
   );
 
   const cacheFrom = useCallback(
@@ -173,31 +190,43 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
   const load = useCallback(async () => {
     if (!api) return;
     try {
-      const me = await api.me();
-      const server = await api.setup(me.user.code);
-      const cached = cache.current?.userCode === me.user.code ? cache.current : null;
+      let me: Me | null = null;
+      let server: SyncSetup;
+      let prerequisites: Prerequisites | null;
+      if (subject) {
+        // An administrator opening someone else's setup: that user's prerequisites.
+        [server, prerequisites] = await Promise.all([api.setup(subject.code), api.prerequisites(subject.code).catch(() => null)]);
+      } else {
+        me = await api.me();
+        server = await api.setup(me.user.code);
+        prerequisites = me.prerequisites;
+      }
+      const userCode = server.userCode;
+      const userName = subject?.name ?? me?.user.name ?? userCode;
+      const cached = cache.current?.userCode === userCode ? cache.current : null;
       const pending = cached?.pending ?? null;
       setState((s) => ({
         ...s,
         phase: "ready",
-        me,
-        userName: me.user.name,
-        userCode: me.user.code,
+        me: me ?? s.me,
+        prerequisites,
+        userName,
+        userCode,
         server,
         base: { version: server.version, flags: server.flags },
         edits: pending?.flags ?? server.flags,
         notices: s.notices.filter((n) => n.kind === "roamingFailed"),
       }));
-      await persist(cacheFrom(server, me.user.name, pending));
+      await persist(cacheFrom(server, userName, pending));
       if (pending) {
         addNotice({ kind: "pendingRestored" });
-        await send(pending, me.user.name);
+        await send(pending, userName);
       }
     } catch (err) {
       setState((s) => ({ ...s, phase: s.base ? "cached" : "failed" }));
       addNotice(asProblem(err));
     }
-  }, [api, persist, cacheFrom, send, addNotice]);
+  }, [api, persist, cacheFrom, send, addNotice, subject]);
 
   useEffect(() => {
     void load();
@@ -241,9 +270,38 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
     [state.base, state.edits],
   );
 
-  const setFlag = useCallback((code: FlagCode, value: boolean) => {
-    setState((s) => (s.edits ? { ...s, edits: { ...s.edits, [code]: value } } : s));
+  /** Sets any number of flags at once (one switch, a row or column "all" toggle, a preset). */
+  const setFlags = useCallback((changes: Partial<Flags>) => {
+    setState((s) => (s.edits ? { ...s, edits: { ...s.edits, ...changes } } : s));
   }, []);
+
+  /**
+   * A quiet look at the server (a pinned pane when the selected item changes): the delivery status is
+   * brought up to date; unsaved edits are never touched, and a newer version is taken only when there are
+   * none (otherwise the next save merges it per flag).
+   */
+  const refresh = useCallback(async () => {
+    const s = stateRef.current;
+    if (!api || !s.userCode || s.saving || s.phase !== "ready") return;
+    const fresh = await api.setup(s.userCode).catch(() => null);
+    if (!fresh) return;
+    setState((cur) => {
+      if (cur.saving || cur.userCode !== fresh.userCode) return cur;
+      if (cur.server && fresh.version === cur.server.version) return { ...cur, server: fresh };
+      const dirty = cur.base && cur.edits ? changedFlags(cur.base.flags, cur.edits).length > 0 : false;
+      if (dirty) return cur;
+      return { ...cur, server: fresh, base: { version: fresh.version, flags: fresh.flags }, edits: fresh.flags };
+    });
+  }, [api]);
+
+  /** The setup as restored or otherwise replaced on the server (history restore): shown as saved. */
+  const replaceWith = useCallback(
+    (setup: SyncSetup) => {
+      setState((s) => ({ ...s, server: setup, base: { version: setup.version, flags: setup.flags }, edits: setup.flags }));
+      if (cache.current) void persist(cacheFrom(setup, cache.current.userName, null));
+    },
+    [persist, cacheFrom],
+  );
 
   const save = useCallback(async () => {
     const s = stateRef.current;
@@ -261,5 +319,5 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore) {
     if (cache.current?.pending) await persist({ ...cache.current, pending: null });
   }, [persist, clearNotices]);
 
-  return { state, dirtyFlags, setFlag, save, discard, reload: load };
+  return { state, dirtyFlags, setFlags, save, discard, reload: load, refresh, replaceWith };
 }

@@ -34,6 +34,15 @@ const cached = (over: Partial<PaneCache> = {}): PaneCache => ({
 
 const sw = (label: string) => screen.getByRole("switch", { name: label });
 
+/** Confirms the deletion dialog (a lazy chunk) and waits until the pane is interactive again. */
+async function confirmDeletion(user: ReturnType<typeof userEvent.setup>, name = "Turn deletion on") {
+  await user.click(await screen.findByRole("button", { name }, { timeout: 10_000 }));
+  await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+  await screen.findByRole("button", { name: "Save" });
+}
+
+jest.setTimeout(20_000);
+
 describe("the setup pane", () => {
   it("shows the 23 flags by their GESSYP labels, with their field codes, and says why X3 calls cannot be created", async () => {
     renderPane(fakeServer(), new MemorySettings());
@@ -79,7 +88,7 @@ describe("the setup pane", () => {
     expect(screen.getByRole("button", { name: "Save" })).toHaveProperty("disabled", true);
 
     await user.click(sw("Create Outlook contact"));
-    expect(screen.getByTestId("dirty").textContent).toBe("Unsaved changes");
+    expect(screen.getByTestId("dirty").textContent).toBe("1 unsaved change");
     await user.click(screen.getByRole("button", { name: "Save" }));
 
     await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/^Saved to X3 at/));
@@ -95,6 +104,7 @@ describe("the setup pane", () => {
     const user = userEvent.setup();
     await screen.findByText("John Smith");
     await user.click(sw("Delete X3 task"));
+    await confirmDeletion(user);
     server.offline = true;
     await user.click(screen.getByRole("button", { name: "Save" }));
     await screen.findByText(/server cannot be reached/);

@@ -4,9 +4,10 @@
  */
 import { allFlags, type Flags } from "../../src/core/flags";
 import { evaluatePrerequisites, type Prerequisites } from "../../src/core/prerequisites";
-import type { SyncSetup } from "../../src/core/setup";
+import type { HistoryEntry, SyncSetup, X3User } from "../../src/core/setup";
 import type { SettingsStore } from "../../src/office/settingsStore";
 import { SettingsSaveError } from "../../src/office/settingsStore";
+import { json } from "./adminFake";
 
 
 export interface FakeServer {
@@ -18,6 +19,12 @@ export interface FakeServer {
   /** When set, saves are answered with this problem. */
   refusePut: { status: number; code: string } | null;
   puts: { flags: Flags; ifMatch: string | null }[];
+  /** Other X3 users an administrator can open (setup and prerequisites), by code. */
+  others: Map<string, { user: X3User; setup: SyncSetup; prerequisites: Prerequisites }>;
+  /** JSMITH's history, newest first. */
+  history: HistoryEntry[];
+  /** Every request, as "METHOD url". */
+  requests: string[];
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
 }
 
@@ -41,17 +48,6 @@ export function setupOf(flags: Flags, version: number, deliveryState: SyncSetup[
   };
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  // jsdom has no fetch Response: this carries what the pane's client reads of one.
-  const all = new Map(Object.entries({ "content-type": "application/json", ...headers }));
-  return {
-    ok: status >= 200 && status < 300,
-    status,
-    headers: { get: (name: string) => all.get(name.toLowerCase()) ?? null },
-    text: async () => JSON.stringify(body),
-  } as unknown as Response;
-}
-
 export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): FakeServer {
   const server: FakeServer = {
     setup: initial,
@@ -63,9 +59,32 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
     refusePut: null,
     administrator: false,
     puts: [],
+    others: new Map(),
+    history: [],
+    requests: [],
     fetch: async (url, init = {}) => {
       if (server.offline) throw new TypeError("Failed to fetch");
       const method = init.method ?? "GET";
+      server.requests.push(`${method} ${url}`);
+      const other = /^\/api\/v1\/setups\/([A-Z0-9_]+)(\/prerequisites)?$/.exec(url);
+      if (other && server.others.has(other[1]!)) {
+        const o = server.others.get(other[1]!)!;
+        if (other[2]) return json(200, o.prerequisites);
+        if (method === "PUT") {
+          const { flags } = JSON.parse(String(init.body)) as { flags: Flags };
+          o.setup = { ...setupOf(flags, o.setup.version + 1), userCode: o.user.code, updatedBy: "admin@contoso.com" };
+        }
+        return json(200, o.setup, { etag: `"${o.setup.version}"` });
+      }
+      if (url.startsWith("/api/v1/users?")) {
+        const search = new URL(url, "https://x").searchParams.get("search")?.toLowerCase() ?? "";
+        const all = [{ code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: "ENG" }, ...[...server.others.values()].map((o) => o.user)];
+        const items = all.filter((u) => [u.code, u.name, u.email].some((v) => v.toLowerCase().includes(search)));
+        return json(200, { items, total: items.length, page: 1, pageSize: 20 });
+      }
+      if (url.startsWith("/api/v1/setups/JSMITH/history")) {
+        return json(200, { items: server.history, total: server.history.length, page: 1, pageSize: 20 });
+      }
       if (url === "/api/v1/dev/token") return json(200, { access_token: "t", token_type: "Bearer", expires_in: 3600 });
       if (url === "/api/v1/me") {
         return json(200, {

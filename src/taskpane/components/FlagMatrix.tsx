@@ -1,91 +1,217 @@
 /**
- * The 23 flags, by entity (Contacts, Tasks, Calls, Appointments) and by the side the change is applied on.
- * One column in Outlook's narrow pane, two side by side when there is room.
+ * The 23 flags, by entity (Contacts, Tasks, Calls, Appointments) and by the side the change is applied on,
+ * each entity with a sentence that says in plain words what will happen. One column in Outlook's narrow
+ * pane (320 px), the two sides side by side when there is room. "All" toggles per entity (row) and per
+ * side and action across entities (column).
+ *
+ * The matrix never changes a flag itself: it asks (`onRequest`), and the pane decides — a deletion turned
+ * on is confirmed first.
  */
-import { Caption1, makeStyles, Subtitle2, Switch, Text, tokens } from "@fluentui/react-components";
+import {
+  Caption1,
+  Checkbox,
+  type CheckboxProps,
+  makeStyles,
+  mergeClasses,
+  MessageBar,
+  MessageBarBody,
+  Subtitle2,
+  Switch,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { memo, useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { ACTIONS, ENTITIES, type Entity, type FlagCode, type Flags, flagCodeOf, isFlagCode, SIDES, type Side } from "../../core/flags";
+import { ACTIONS, type Action, ENTITIES, type Entity, FLAGS, type FlagCode, type Flags, flagCodeOf, isFlagCode, SIDES, type Side } from "../../core/flags";
 import type { SyncSetup } from "../../core/setup";
+import { bothWaysDeletionWarning, entitySentences } from "../sentences";
+import { InfoButton } from "./InfoButton";
 
 const useStyles = makeStyles({
-  matrix: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  entity: {
+  matrix: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  card: {
     borderRadius: tokens.borderRadiusMedium,
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM} ${tokens.spacingVerticalM}`,
     backgroundColor: tokens.colorNeutralBackground1,
+    minWidth: 0,
   },
-  entityTitle: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400 },
+  cardHeader: { display: "flex", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+  entityTitle: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, fontWeight: tokens.fontWeightSemibold },
+  sentences: {
+    margin: `${tokens.spacingVerticalXS} 0 0`,
+    color: tokens.colorNeutralForeground2,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalXXS,
+  },
+  warning: { marginTop: tokens.spacingVerticalS },
+  // One column at 320 px; the two sides side by side once each can have 240 px.
   sides: {
     display: "grid",
-    gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 220px), 1fr))",
+    gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 240px), 1fr))",
     columnGap: tokens.spacingHorizontalXL,
   },
   side: { margin: 0, padding: 0, border: "none", minWidth: 0 },
-  sideTitle: {
-    display: "block",
-    color: tokens.colorNeutralForeground2,
-    padding: `${tokens.spacingVerticalS} 0 ${tokens.spacingVerticalXXS}`,
-  },
-  row: { display: "flex", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS, minHeight: "32px" },
+  sideTitle: { display: "block", color: tokens.colorNeutralForeground2, padding: `${tokens.spacingVerticalS} 0 ${tokens.spacingVerticalXXS}` },
+  flag: { display: "flex", flexDirection: "column", minWidth: 0 },
+  row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXXS, minHeight: "32px", minWidth: 0 },
+  switchRoot: { flexGrow: 1, minWidth: 0 },
   switchLabel: { overflowWrap: "anywhere" },
-  code: { color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, flexShrink: 0 },
+  // The field code sits under its label, aligned with it (switch indicator 40 px + its margins).
+  code: { color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, paddingLeft: "52px", marginTop: "-6px" },
   changed: {
     width: "8px",
     height: "8px",
     borderRadius: tokens.borderRadiusCircular,
     backgroundColor: tokens.colorPaletteMarigoldBorderActive,
     flexShrink: 0,
+    "@media (forced-colors: active)": { backgroundColor: "Highlight" },
   },
+  muted: { color: tokens.colorNeutralForeground3 },
   notApplicable: { display: "flex", flexDirection: "column", padding: `${tokens.spacingVerticalXS} 0 ${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}` },
-  notApplicableText: { color: tokens.colorNeutralForeground3 },
-  lock: { display: "block", color: tokens.colorNeutralForeground3, paddingLeft: tokens.spacingHorizontalS, paddingBottom: tokens.spacingVerticalXS },
+  lock: { display: "block", color: tokens.colorNeutralForeground3, paddingLeft: "52px", paddingBottom: tokens.spacingVerticalXS },
+  columns: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 240px), 1fr))", columnGap: tokens.spacingHorizontalXL },
+  columnChecks: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS },
 });
 
 export interface FlagMatrixProps {
   readonly flags: Flags;
   readonly changed: ReadonlySet<FlagCode>;
   readonly disabled: boolean;
-  readonly onChange: (code: FlagCode, value: boolean) => void;
+  /** Asks for flags to change; the pane applies them (after a confirmation when a deletion turns on). */
+  readonly onRequest: (changes: Partial<Flags>) => void;
   /** Company policy: flags whose value is forced, with the reason shown. */
   readonly locks: SyncSetup["locks"];
   /** Entities the X3 folder does not synchronize (CRMSYNCxxx = No): shown disabled, with the parameter. */
   readonly entitiesOff: Readonly<Partial<Record<Entity, string>>>;
 }
 
+/** The flags the user can change now: not locked by policy, entity synchronized in the folder. */
+function editable(props: FlagMatrixProps, codes: readonly FlagCode[]): FlagCode[] {
+  return codes.filter((c) => props.locks[c] === undefined && !props.entitiesOff[FLAG_ENTITY[c]]);
+}
+
+const FLAG_ENTITY = Object.fromEntries(FLAGS.map((f) => [f.code, f.entity])) as Record<FlagCode, Entity>;
+
+/** A tri-state "all" checkbox over some flags: checked when all are on, mixed when some are. */
+function allState(flags: Flags, codes: readonly FlagCode[]): CheckboxProps["checked"] {
+  const on = codes.filter((c) => flags[c]).length;
+  return on === 0 ? false : on === codes.length ? true : "mixed";
+}
+
+function AllToggle({ codes, label, visibleLabel, props }: { codes: FlagCode[]; label: string; visibleLabel: string; props: FlagMatrixProps }) {
+  const state = allState(props.flags, codes);
+  return (
+    <Checkbox
+      checked={codes.length ? state : false}
+      disabled={props.disabled || codes.length === 0}
+      label={visibleLabel}
+      aria-label={label}
+      // Mixed or off → all on; all on → all off.
+      onChange={() => props.onRequest(Object.fromEntries(codes.map((c) => [c, state !== true])) as Partial<Flags>)}
+    />
+  );
+}
+
 export function FlagMatrix(props: FlagMatrixProps) {
   const styles = useStyles();
   return (
     <div className={styles.matrix}>
+      <ColumnToggles {...props} />
       {ENTITIES.map((entity) => (
-        <EntitySection key={entity} entity={entity} {...props} />
+        <EntityCard key={entity} entity={entity} {...props} />
       ))}
     </div>
   );
 }
 
-function EntitySection({ entity, ...props }: FlagMatrixProps & { entity: Entity }) {
+/** Column "all" toggles: one action on one side, for every entity at once. */
+function ColumnToggles(props: FlagMatrixProps) {
   const styles = useStyles();
   const { t } = useTranslation();
-  const titleId = `entity-${entity}`;
   return (
-    <section className={styles.entity} aria-labelledby={titleId}>
-      <h2 id={titleId} className={styles.entityTitle}>
-        {t(`entities.${entity}`)}
+    <section className={styles.card} aria-labelledby="all-entities">
+      <h2 id="all-entities" className={styles.entityTitle}>
+        {t("matrix.allEntities")}
       </h2>
-      {props.entitiesOff[entity] && (
-        <Caption1 className={styles.notApplicableText}>{t("entityOff", { parameter: props.entitiesOff[entity] })}</Caption1>
-      )}
-      <div className={styles.sides}>
+      <div className={styles.columns}>
         {SIDES.map((side) => (
-          <SideGroup key={side} entity={entity} side={side} {...props} disabled={props.disabled || Boolean(props.entitiesOff[entity])} />
+          <fieldset key={side} className={styles.side}>
+            <legend className={styles.sideTitle}>
+              <Subtitle2 as="span">{t(`sides.${side}`)}</Subtitle2>
+            </legend>
+            <div className={styles.columnChecks}>
+              {ACTIONS.map((action) => (
+                <AllToggle
+                  key={action}
+                  codes={editable(props, columnCodes(side, action))}
+                  visibleLabel={t(`matrix.actions.${action}`)}
+                  label={t(`matrix.column.${side}`, { action: t(`matrix.actions.${action}`) })}
+                  props={props}
+                />
+              ))}
+            </div>
+          </fieldset>
         ))}
       </div>
     </section>
   );
 }
 
-function SideGroup({ entity, side, flags, changed, disabled, onChange, locks }: FlagMatrixProps & { entity: Entity; side: Side }) {
+function columnCodes(side: Side, action: Action): FlagCode[] {
+  return ENTITIES.map((e) => flagCodeOf(e, side, action)).filter(isFlagCode);
+}
+
+const ENTITY_CODES = Object.fromEntries(
+  ENTITIES.map((e) => [e, FLAGS.filter((f) => f.entity === e).map((f) => f.code)]),
+) as Record<Entity, FlagCode[]>;
+
+const EntityCard = memo(function EntityCard({ entity, ...props }: FlagMatrixProps & { entity: Entity }) {
+  const styles = useStyles();
+  const { t, i18n } = useTranslation();
+  const titleId = `entity-${entity}`;
+  const off = props.entitiesOff[entity];
+  const sentences = useMemo(() => entitySentences(t, i18n.language, entity, props.flags), [t, i18n.language, entity, props.flags]);
+  const codes = ENTITY_CODES[entity];
+  const deletesBothWays = props.flags[flagCodeOf(entity, "outlook", "delete") as FlagCode] && props.flags[flagCodeOf(entity, "x3", "delete") as FlagCode];
+  return (
+    <section className={styles.card} aria-labelledby={titleId} data-entity={entity}>
+      <div className={styles.cardHeader}>
+        <h2 id={titleId} className={styles.entityTitle}>
+          {t(`entities.${entity}`)}
+        </h2>
+        <AllToggle
+          codes={editable(props, codes)}
+          visibleLabel={t("matrix.all")}
+          label={t("matrix.row", { entity: t(`entities.${entity}`) })}
+          props={props}
+        />
+      </div>
+      {off ? (
+        <Caption1 className={styles.muted}>{t("entityOff", { parameter: off })}</Caption1>
+      ) : (
+        <div className={styles.sentences} data-testid={`sentences-${entity}`}>
+          <Text size={200}>{sentences.toOutlook}</Text>
+          <Text size={200}>{sentences.toX3}</Text>
+          {sentences.note && <Text size={200}>{sentences.note}</Text>}
+        </div>
+      )}
+      {deletesBothWays && !off && (
+        <MessageBar intent="warning" className={styles.warning} data-testid={`both-ways-${entity}`}>
+          <MessageBarBody>{bothWaysDeletionWarning(t, entity)}</MessageBarBody>
+        </MessageBar>
+      )}
+      <div className={styles.sides}>
+        {SIDES.map((side) => (
+          <SideGroup key={side} entity={entity} side={side} {...props} disabled={props.disabled || Boolean(off)} />
+        ))}
+      </div>
+    </section>
+  );
+});
+
+function SideGroup({ entity, side, flags, changed, disabled, onRequest, locks }: FlagMatrixProps & { entity: Entity; side: Side }) {
   const styles = useStyles();
   const { t } = useTranslation();
   return (
@@ -99,30 +225,33 @@ function SideGroup({ entity, side, flags, changed, disabled, onChange, locks }: 
           return (
             <div key={code} className={styles.notApplicable} data-flag={code}>
               <Text>
-                {t("notApplicable.label")} <Caption1 className={styles.code}>{code}</Caption1>
+                {t("notApplicable.label")} <Caption1 className={mergeClasses(styles.muted)}>{code}</Caption1>
               </Text>
-              <Caption1 className={styles.notApplicableText}>{t("notApplicable.text")}</Caption1>
+              <Caption1 className={styles.muted}>{t("notApplicable.text")}</Caption1>
             </div>
           );
         }
         const codeId = `code-${code}`;
         const lock = locks[code];
         const lockId = `lock-${code}`;
+        const label = t(`flags.${code}`);
         return (
-          <div key={code} data-flag={code}>
+          <div key={code} className={styles.flag} data-flag={code}>
             <div className={styles.row}>
               <Switch
+                className={styles.switchRoot}
                 checked={flags[code]}
                 disabled={disabled || lock !== undefined}
-                onChange={(_, data) => onChange(code, data.checked)}
-                label={{ children: t(`flags.${code}`), className: styles.switchLabel }}
+                onChange={(_, data) => onRequest({ [code]: data.checked })}
+                label={{ children: label, className: styles.switchLabel }}
                 aria-describedby={lock ? `${codeId} ${lockId}` : codeId}
               />
-              {changed.has(code) && <span className={styles.changed} aria-hidden="true" />}
-              <Caption1 id={codeId} className={styles.code}>
-                {code}
-              </Caption1>
+              {changed.has(code) && <span className={styles.changed} role="img" aria-label={t("matrix.changed")} title={t("matrix.changed")} />}
+              <InfoButton code={code} label={label} />
             </div>
+            <Caption1 id={codeId} className={styles.code}>
+              {code}
+            </Caption1>
             {lock && (
               <Caption1 id={lockId} className={styles.lock}>
                 {t("locked", { reason: lock.reason })}

@@ -10,7 +10,8 @@ const useStyles = makeStyles({
   list: { margin: `${tokens.spacingVerticalXS} 0 0`, paddingLeft: tokens.spacingHorizontalL },
 });
 
-export function Prerequisites({ prerequisites }: { prerequisites: PrerequisitesData }) {
+/** `other`: an administrator looking at someone else's setup — the texts speak of "this user", not "you". */
+export function Prerequisites({ prerequisites, other = false }: { prerequisites: PrerequisitesData; other?: boolean }) {
   const styles = useStyles();
   const { t } = useTranslation();
   const problems = prerequisites.problems;
@@ -18,11 +19,15 @@ export function Prerequisites({ prerequisites }: { prerequisites: PrerequisitesD
   return (
     <MessageBar intent="warning" layout="multiline" data-testid="prerequisites">
       <MessageBarBody>
-        <MessageBarTitle>{t("prerequisites.title")}</MessageBarTitle>
+        <MessageBarTitle>{t("prerequisites.title", { context: other ? "other" : undefined })}</MessageBarTitle>
         <ul className={styles.list}>
           {problems.map((p) => (
             <li key={`${p.code}-${p.entity ?? ""}`}>
-              {t(`prerequisites.${p.code}`, { parameter: p.parameter ?? "", entity: p.entity ? t(`entities.${p.entity}`) : "" })}
+              {t(`prerequisites.${p.code}`, {
+                parameter: p.parameter ?? "",
+                entity: p.entity ? t(`entities.${p.entity}`) : "",
+                context: other ? "other" : undefined,
+              })}
             </li>
           ))}
         </ul>

@@ -1,4 +1,11 @@
-/** The pane for one signed-in user: who it is for, the flags, what is happening, Save and Discard. */
+/**
+ * The pane for one signed-in user: whose setup it is (an administrator may open anyone's), what X3 needs
+ * before it synchronizes, the flags with their plain-language sentences, presets, history, and a sticky bar
+ * with Save, Discard and where the setup stands.
+ *
+ * The user's own setup stays mounted while an administrator looks at someone else's, so unsaved edits of
+ * either are never dropped by switching.
+ */
 import {
   Badge,
   Button,
@@ -12,26 +19,32 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useMemo } from "react";
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import type { Entity, FlagCode, Flags } from "../../core/flags";
+import type { Me, X3User } from "../../core/setup";
 import type { SettingsStore } from "../../office/settingsStore";
 import type { ApiClient } from "../api";
 import { statusLine } from "../deliveryStatus";
-import { type Notice, useSyncSetup } from "../useSyncSetup";
+import { prefetchWhenIdle } from "../lazy";
+import { deletionsTurnedOn } from "../presets";
+import { type Notice, type SetupSubject, useSyncSetup } from "../useSyncSetup";
+import { ConfirmDeleteDialog, HistoryView, ImpactPreview, PresetsDialog, UserPicker, X3ConnectionCheck } from "../views";
 import { FlagMatrix } from "./FlagMatrix";
-import { ImpactPreview } from "./ImpactPreview";
 import { Prerequisites } from "./Prerequisites";
-import { X3ConnectionCheck } from "./X3ConnectionCheck";
 
 const useStyles = makeStyles({
   pane: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  header: { display: "flex", flexWrap: "wrap", alignItems: "baseline", gap: tokens.spacingHorizontalS },
+  header: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  who: { display: "flex", flexWrap: "wrap", alignItems: "baseline", gap: tokens.spacingHorizontalS },
   code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground2 },
   note: { color: tokens.colorNeutralForeground3 },
+  toolbar: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
   // Sticky, not fixed: it stays in view while scrolling, yet never covers the last flags.
   bar: {
     position: "sticky",
     bottom: 0,
+    zIndex: 1,
     marginLeft: `calc(-1 * ${tokens.spacingHorizontalM})`,
     marginRight: `calc(-1 * ${tokens.spacingHorizontalM})`,
     display: "flex",
@@ -53,12 +66,89 @@ export interface SetupPaneProps {
   readonly api: ApiClient | null;
   readonly settings: SettingsStore;
   readonly mailbox: string;
+  /**
+   * Outlook's ItemChanged (a pinned pane stays open while the user selects other items): the pane keeps
+   * its state and unsaved edits, and only brings the delivery status up to date.
+   */
+  readonly onItemChanged?: (handler: () => void) => () => void;
 }
 
-export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
+export function SetupPane({ api, settings, mailbox, onItemChanged }: SetupPaneProps) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [subject, setSubject] = useState<SetupSubject | null>(null);
+
+  // Dialogs, popovers, history and administration are fetched once the first screen is up.
+  useEffect(() => prefetchWhenIdle(), []);
+
+  const open = useCallback(
+    (user: X3User) => setSubject(me && user.code === me.user.code ? null : { code: user.code, name: user.name }),
+    [me],
+  );
+  return (
+    <>
+      <SetupEditor
+        api={api}
+        settings={settings}
+        mailbox={mailbox}
+        subject={null}
+        hidden={subject !== null}
+        onMe={setMe}
+        me={me}
+        onOpen={open}
+        onItemChanged={onItemChanged}
+      />
+      {subject && me && (
+        <SetupEditor
+          key={subject.code}
+          api={api}
+          settings={settings}
+          mailbox={mailbox}
+          subject={subject}
+          hidden={false}
+          me={me}
+          onOpen={open}
+          onItemChanged={onItemChanged}
+        />
+      )}
+    </>
+  );
+}
+
+/** True from the first time `now` is true. */
+function useUsed(now: boolean): boolean {
+  const [used, setUsed] = useState(now);
+  if (now && !used) setUsed(true);
+  return used || now;
+}
+
+interface SetupEditorProps extends SetupPaneProps {
+  readonly subject: SetupSubject | null;
+  readonly hidden: boolean;
+  readonly me: Me | null;
+  readonly onMe?: (me: Me) => void;
+  readonly onOpen: (user: X3User) => void;
+}
+
+function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen, onItemChanged }: SetupEditorProps) {
   const styles = useStyles();
   const { t, i18n } = useTranslation();
-  const { state, dirtyFlags, setFlag, save, discard, reload } = useSyncSetup(api, settings);
+  const { state, dirtyFlags, setFlags, save, discard, reload, refresh, replaceWith } = useSyncSetup(api, settings, subject);
+  const [confirming, setConfirming] = useState<{ changes: Partial<Flags>; codes: ReturnType<typeof deletionsTurnedOn> } | null>(null);
+  const [presetsOpen, setPresetsOpen] = useState(false);
+  // Dialogs stay mounted once opened (their closing animation and focus return need it).
+  const confirmUsed = useUsed(confirming !== null);
+  const presetsUsed = useUsed(presetsOpen);
+  // The codes stay on screen while the dialog fades out.
+  const lastConfirm = useRef<readonly FlagCode[]>([]);
+  if (confirming) lastConfirm.current = confirming.codes;
+  const [view, setView] = useState<"setup" | "history">("setup");
+
+  useEffect(() => {
+    if (state.me && onMe) onMe(state.me);
+  }, [state.me, onMe]);
+
+  useEffect(() => (onItemChanged && !hidden ? onItemChanged(() => void refresh()) : undefined), [onItemChanged, hidden, refresh]);
+
   const dirty = dirtyFlags.length > 0;
   // A setup X3 lost (its row removed in X3) can be written again as it is.
   const canSave = dirty || state.server?.x3.missing === true;
@@ -67,28 +157,44 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
   const entitiesOff = useMemo(
     () =>
       Object.fromEntries(
-        (state.me?.prerequisites.problems ?? []).filter((p) => p.code === "entity-off" && p.entity).map((p) => [p.entity!, p.parameter ?? ""]),
-      ),
-    [state.me],
+        (state.prerequisites?.problems ?? []).filter((p) => p.code === "entity-off" && p.entity).map((p) => [p.entity!, p.parameter ?? ""]),
+      ) as Partial<Record<Entity, string>>,
+    [state.prerequisites],
   );
+  const locks = state.server?.locks ?? {};
   const status = statusLine(state.server, { saving: state.saving, phase: state.phase, formatTime: (iso) => timeFormat.format(new Date(iso)) });
+  const administrator = (me ?? state.me)?.administrator === true;
+  const self = (me ?? state.me)?.user ?? null;
+
+  // A deletion turned on is applied only once the user has read what it means.
+  const edits = state.edits;
+  const request = useCallback(
+    (changes: Partial<Flags>) => {
+      if (!edits) return;
+      const codes = deletionsTurnedOn(edits, changes);
+      if (codes.length) setConfirming({ changes, codes });
+      else setFlags(changes);
+    },
+    [edits, setFlags],
+  );
 
   // Ctrl+S (Cmd+S on a Mac) saves, as in every editor.
   useEffect(() => {
+    if (hidden) return;
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "s") {
         e.preventDefault();
-        if (canSave) void save();
+        if (canSave && !state.saving) void save();
       }
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [canSave, save]);
+  }, [hidden, canSave, save, state.saving]);
 
   const noticeText = (n: Notice): { intent: "info" | "warning" | "error" | "success"; text: string } => {
     switch (n.kind) {
       case "offline":
-        return { intent: "warning", text: t("status.offline") };
+        return { intent: "warning", text: t(subject ? "status.offlineOther" : "status.offline") };
       case "pendingRestored":
         return { intent: "info", text: t("status.pendingRestored") };
       case "merged":
@@ -105,12 +211,15 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
     }
   };
 
+  if (hidden) {
+    // Kept mounted (state and unsaved edits survive) but out of sight and out of the tab order.
+    return null;
+  }
+
   if (state.phase === "loading" || (state.phase === "failed" && !state.edits)) {
     return (
       <div className={styles.pane}>
-        {state.phase === "loading" ? (
-          <Spinner label={t("status.loading")} />
-        ) : null}
+        {state.phase === "loading" ? <Spinner label={t("status.loading")} /> : null}
         {state.notices.map((n) => {
           const { intent, text } = noticeText(n);
           return (
@@ -127,16 +236,23 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
   }
 
   return (
-    <div className={styles.pane}>
+    <div className={styles.pane} data-subject={state.userCode ?? ""}>
       <header className={styles.header}>
-        <Text>{t("header.setupFor")}</Text>
-        <Text weight="semibold" data-testid="user-name">
-          {state.userName}
-        </Text>
-        <Text className={styles.code} data-testid="user-code">
-          {state.userCode}
-        </Text>
-        {state.me?.administrator && <Badge appearance="tint">{t("header.administrator")}</Badge>}
+        <div className={styles.who}>
+          <Text>{t("header.setupFor")}</Text>
+          <Text weight="semibold" data-testid="user-name">
+            {state.userName}
+          </Text>
+          <Text className={styles.code} data-testid="user-code">
+            {state.userCode}
+          </Text>
+          {administrator && <Badge appearance="tint">{t("header.administrator")}</Badge>}
+        </div>
+        {api && administrator && self && (
+          <Suspense fallback={null}>
+            <UserPicker api={api} self={self} current={{ code: state.userCode ?? self.code, name: state.userName ?? "", email: "", language: null }} onSelect={onOpen} />
+          </Suspense>
+        )}
       </header>
 
       {state.notices.map((n) => {
@@ -148,28 +264,68 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
         );
       })}
 
-      {state.me && <Prerequisites prerequisites={state.me.prerequisites} />}
+      {state.prerequisites && <Prerequisites prerequisites={state.prerequisites} other={subject !== null} />}
 
-      {state.edits && (
-        <FlagMatrix
-          flags={state.edits}
-          changed={changed}
-          disabled={state.saving || !api}
-          onChange={setFlag}
-          locks={state.server?.locks ?? {}}
-          entitiesOff={entitiesOff}
-        />
+      <div className={styles.toolbar} role="toolbar" aria-label={t("toolbar.label")}>
+        <Button
+          appearance={view === "setup" ? "secondary" : "subtle"}
+          aria-pressed={view === "history"}
+          disabled={!api || !state.userCode}
+          onClick={() => setView((v) => (v === "history" ? "setup" : "history"))}
+        >
+          {t("toolbar.history")}
+        </Button>
+        {view === "setup" && (
+          <Button disabled={!state.edits || state.saving || !api} onClick={() => setPresetsOpen(true)}>
+            {t("toolbar.presets")}
+          </Button>
+        )}
+      </div>
+
+      {view === "history" && api && state.userCode ? (
+        <Suspense fallback={<Spinner size="small" label={t("status.loading")} />}>
+          <HistoryView
+            api={api}
+            userCode={state.userCode}
+            userName={state.userName ?? state.userCode}
+            administrator={administrator}
+            currentVersion={state.server?.version ?? state.base?.version ?? 0}
+            onRestored={(setup) => {
+              if (setup.userCode !== state.userCode) return;
+              // The history says it was restored; the flags behind it are the restored ones.
+              replaceWith(setup);
+            }}
+            onStale={() => void refresh()}
+          />
+        </Suspense>
+      ) : (
+        <>
+          {state.edits && (
+            <FlagMatrix
+              flags={state.edits}
+              changed={changed}
+              disabled={state.saving || !api}
+              onRequest={request}
+              locks={locks}
+              entitiesOff={entitiesOff}
+            />
+          )}
+          <Caption1 className={styles.note}>{t("prerequisites.ownership")}</Caption1>
+          {api && state.userCode && state.edits && state.phase === "ready" && (
+            <Suspense fallback={null}>
+              <ImpactPreview api={api} userCode={state.userCode} flags={state.edits} />
+            </Suspense>
+          )}
+          {api && administrator && !subject && (
+            <Suspense fallback={null}>
+              <X3ConnectionCheck api={api} />
+            </Suspense>
+          )}
+        </>
       )}
-
-      <Caption1 className={styles.note}>{t("prerequisites.ownership")}</Caption1>
-
-      {api && state.userCode && state.edits && state.phase === "ready" && (
-        <ImpactPreview api={api} userCode={state.userCode} flags={state.edits} />
-      )}
-      {api && state.me?.administrator && <X3ConnectionCheck api={api} />}
 
       <div className={styles.bar}>
-        <Button appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()}>
+        <Button appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()} aria-keyshortcuts="Control+S">
           {t("actions.save")}
         </Button>
         <Button disabled={!dirty || state.saving} onClick={() => void discard()}>
@@ -177,13 +333,42 @@ export function SetupPane({ api, settings, mailbox }: SetupPaneProps) {
         </Button>
         {dirty && (
           <Badge appearance="outline" color="warning" data-testid="dirty">
-            {t("status.unsaved")}
+            {t("status.unsaved", { count: dirtyFlags.length })}
           </Badge>
         )}
         <Text role="status" aria-live="polite" className={mergeClasses(styles.status, status ? styles[status.tone] : undefined)} data-testid="status">
           {status ? t(status.key, status.params) : ""}
         </Text>
       </div>
+
+      {confirmUsed && (
+        <Suspense fallback={null}>
+          <ConfirmDeleteDialog
+            open={confirming !== null}
+            codes={confirming?.codes ?? lastConfirm.current}
+            onConfirm={() => {
+              if (confirming) setFlags(confirming.changes);
+              setConfirming(null);
+            }}
+            onCancel={() => setConfirming(null)}
+          />
+        </Suspense>
+      )}
+      {presetsUsed && state.edits && (
+        <Suspense fallback={null}>
+          <PresetsDialog
+            open={presetsOpen}
+            current={state.edits}
+            locks={locks}
+            entitiesOff={entitiesOff}
+            onApply={(flags) => {
+              setFlags(flags);
+              setPresetsOpen(false);
+            }}
+            onClose={() => setPresetsOpen(false)}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,9 +1,13 @@
 import { FLAGS } from "../../core/flags";
+import { adminEn } from "./admin";
+import { sentencesEn } from "./sentences";
 
 const flagLabels = Object.fromEntries(FLAGS.map((f) => [f.code, f.label]));
 
 export const en = {
   app: { title: "X3 synchronization setup" },
+  sentences: sentencesEn,
+  admin: adminEn,
   preview: {
     banner: "Browser preview — not connected to Outlook. Settings are kept in this browser.",
     pickUser: "Demo user",
@@ -25,14 +29,63 @@ export const en = {
     text: "Does not apply: Outlook has no call item, so a call can never be created from Outlook.",
   },
   actions: { save: "Save", discard: "Discard", retry: "Try again" },
+  matrix: {
+    allEntities: "All entities at once",
+    all: "All",
+    row: "All {{entity}} flags",
+    column: { outlook: "{{action}} in Outlook, all entities", x3: "{{action}} in X3, all entities" },
+    actions: { create: "Create", update: "Update", delete: "Delete" },
+    changed: "Changed, not saved yet",
+    about: "About “{{label}}”",
+  },
+  confirmDelete: {
+    title_one: "Turn this deletion on?",
+    title_other: "Turn these deletions on?",
+    irreversible: "A deletion cannot be undone: the item is gone on both sides.",
+    confirm_one: "Turn deletion on",
+    confirm_other: "Turn deletions on",
+    cancel: "Cancel",
+  },
+  presets: {
+    title: "Apply a preset",
+    names: {
+      twoWay: "Two-way",
+      x3ToOutlook: "X3 → Outlook only",
+      outlookToX3: "Outlook → X3 only",
+      neverDelete: "Never delete",
+      off: "Off",
+    },
+    descriptions: {
+      twoWay: "Creations, updates and deletions go both ways.",
+      x3ToOutlook: "What changes in X3 reaches Outlook; nothing done in Outlook reaches X3.",
+      outlookToX3: "What you do in Outlook reaches X3; nothing done in X3 reaches Outlook.",
+      neverDelete: "Creations and updates go both ways; nothing is ever deleted on either side.",
+      off: "Nothing is synchronized.",
+    },
+    on: "On",
+    off: "Off",
+    changes_one: "This preset changes {{count}} flag:",
+    changes_other: "This preset changes {{count}} flags:",
+    noChange: "Your setup already matches this preset.",
+    kept: "Kept as they are (company policy or the X3 folder decides): {{flags}}.",
+    apply: "Apply (then save)",
+    cancel: "Cancel",
+  },
+  toolbar: { label: "Setup actions", history: "History", presets: "Presets…" },
   locked: "Locked by company policy: {{reason}}",
   entityOff: "Not synchronized in this X3 folder ({{parameter}} is No).",
   prerequisites: {
     title: "Synchronization will not run for you until an X3 administrator fixes this:",
+    title_other: "Synchronization will not run for this user until an X3 administrator fixes this:",
     "sync-off":
       "Synchronization is switched off in this X3 folder: set {{parameter}} to Yes (Setup > General parameters > Parameter values, CRM chapter, SYN group).",
     "entity-off":
       "{{entity}} are not synchronized in this X3 folder: set {{parameter}} to Yes (Setup > General parameters > Parameter values, CRM chapter, SYN group).",
+    "no-sales-function_other": "This user has no function in X3 (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — function).",
+    "not-a-sales-position_other":
+      "This user's X3 function is not a sales position: choose Sales engineer, Telemarketer, Sales manager or Follow-up agent (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — function).",
+    "no-sales-rep_other": "This user has no sales rep code in X3 (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — sales rep code).",
+    "x3-unreachable_other": "X3 could not be asked whether synchronization can run for this user.",
     "no-sales-function": "You have no function in X3 (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — function).",
     "not-a-sales-position":
       "Your X3 function is not a sales position: choose Sales engineer, Telemarketer, Sales manager or Follow-up agent (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — function).",
@@ -72,8 +125,10 @@ export const en = {
     notSavedYet: "Not saved to X3 yet.",
     fromX3: "As X3 holds it (read at {{time}}).",
     missingInX3: "X3 holds no setup for you any more (it was removed in X3). Save to write this one again.",
-    unsaved: "Unsaved changes",
+    unsaved_one: "{{count}} unsaved change",
+    unsaved_other: "{{count}} unsaved changes",
     offline: "The server cannot be reached. Your change is kept and will be sent when the server answers.",
+    offlineOther: "The server cannot be reached. The change stays on screen while this pane is open: save again when the server answers.",
     pendingRestored: "You have a change that was not sent yet; it is being sent now.",
     merged: "Someone else changed this setup meanwhile; their changes were kept alongside yours.",
     conflict: "Someone else changed {{flags}} differently meanwhile. Their value is shown: check it and save again.",

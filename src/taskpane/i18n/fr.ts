@@ -1,5 +1,7 @@
 import type { FlagCode } from "../../core/flags";
+import { adminFr } from "./admin";
 import type { Resources } from "./en";
+import { sentencesFr } from "./sentences";
 
 const flagLabels: Record<FlagCode, string> = {
   COROTKCRE: "Créer contact Outlook",
@@ -29,6 +31,8 @@ const flagLabels: Record<FlagCode, string> = {
 
 export const fr: Resources = {
   app: { title: "Paramétrage de la synchronisation X3" },
+  sentences: sentencesFr,
+  admin: adminFr,
   preview: {
     banner: "Aperçu dans le navigateur — non connecté à Outlook. Les paramètres sont gardés dans ce navigateur.",
     pickUser: "Utilisateur de démonstration",
@@ -46,14 +50,63 @@ export const fr: Resources = {
     text: "Sans objet : Outlook n'a pas d'élément « appel », un appel ne peut donc jamais être créé depuis Outlook.",
   },
   actions: { save: "Enregistrer", discard: "Annuler les modifications", retry: "Réessayer" },
+  matrix: {
+    allEntities: "Toutes les entités à la fois",
+    all: "Tout",
+    row: "Tous les indicateurs {{entity}}",
+    column: { outlook: "{{action}} dans Outlook, toutes les entités", x3: "{{action}} dans X3, toutes les entités" },
+    actions: { create: "Créer", update: "Modifier", delete: "Supprimer" },
+    changed: "Modifié, pas encore enregistré",
+    about: "À propos de « {{label}} »",
+  },
+  confirmDelete: {
+    title_one: "Activer cette suppression ?",
+    title_other: "Activer ces suppressions ?",
+    irreversible: "Une suppression est définitive : l'élément disparaît des deux côtés.",
+    confirm_one: "Activer la suppression",
+    confirm_other: "Activer les suppressions",
+    cancel: "Annuler",
+  },
+  presets: {
+    title: "Appliquer un modèle",
+    names: {
+      twoWay: "Dans les deux sens",
+      x3ToOutlook: "X3 → Outlook uniquement",
+      outlookToX3: "Outlook → X3 uniquement",
+      neverDelete: "Ne jamais supprimer",
+      off: "Désactivé",
+    },
+    descriptions: {
+      twoWay: "Les créations, modifications et suppressions vont dans les deux sens.",
+      x3ToOutlook: "Ce qui change dans X3 arrive dans Outlook ; rien de ce qui est fait dans Outlook n'arrive dans X3.",
+      outlookToX3: "Ce que vous faites dans Outlook arrive dans X3 ; rien de ce qui est fait dans X3 n'arrive dans Outlook.",
+      neverDelete: "Les créations et modifications vont dans les deux sens ; rien n'est jamais supprimé, d'un côté comme de l'autre.",
+      off: "Rien n'est synchronisé.",
+    },
+    on: "Oui",
+    off: "Non",
+    changes_one: "Ce modèle modifie {{count}} indicateur :",
+    changes_other: "Ce modèle modifie {{count}} indicateurs :",
+    noChange: "Votre paramétrage correspond déjà à ce modèle.",
+    kept: "Inchangés (la politique de l'entreprise ou le dossier X3 en décide) : {{flags}}.",
+    apply: "Appliquer (puis enregistrer)",
+    cancel: "Annuler",
+  },
+  toolbar: { label: "Actions sur le paramétrage", history: "Historique", presets: "Modèles…" },
   locked: "Verrouillé par la politique de l'entreprise : {{reason}}",
   entityOff: "Non synchronisé dans ce dossier X3 ({{parameter}} vaut Non).",
   prerequisites: {
     title: "La synchronisation ne fonctionnera pas pour vous tant qu'un administrateur X3 n'aura pas corrigé ceci :",
+    title_other: "La synchronisation ne fonctionnera pas pour cet utilisateur tant qu'un administrateur X3 n'aura pas corrigé ceci :",
     "sync-off":
       "La synchronisation est désactivée dans ce dossier X3 : mettre {{parameter}} à Oui (Paramétrage > Paramètres généraux > Valeurs des paramètres, chapitre CRM, groupe SYN).",
     "entity-off":
       "{{entity}} : pas de synchronisation dans ce dossier X3 ; mettre {{parameter}} à Oui (Paramétrage > Paramètres généraux > Valeurs des paramètres, chapitre CRM, groupe SYN).",
+    "no-sales-function_other": "Cet utilisateur n'a pas de fonction dans X3 (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
+    "not-a-sales-position_other":
+      "La fonction X3 de cet utilisateur n'est pas un poste commercial : choisir Ingénieur commercial, Télévendeur, Directeur commercial ou Agent de suivi (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
+    "no-sales-rep_other": "Cet utilisateur n'a pas de code représentant dans X3 (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — code représentant).",
+    "x3-unreachable_other": "X3 n'a pas pu être interrogé sur les conditions de synchronisation de cet utilisateur.",
     "no-sales-function": "Vous n'avez pas de fonction dans X3 (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
     "not-a-sales-position":
       "Votre fonction X3 n'est pas un poste commercial : choisir Ingénieur commercial, Télévendeur, Directeur commercial ou Agent de suivi (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
@@ -93,8 +146,10 @@ export const fr: Resources = {
     notSavedYet: "Pas encore enregistré dans X3.",
     fromX3: "Tel que X3 le détient (lu à {{time}}).",
     missingInX3: "X3 ne détient plus de paramétrage pour vous (il a été supprimé dans X3). Enregistrez pour réécrire celui-ci.",
-    unsaved: "Modifications non enregistrées",
+    unsaved_one: "{{count}} modification non enregistrée",
+    unsaved_other: "{{count}} modifications non enregistrées",
     offline: "Le serveur est injoignable. Votre modification est conservée et sera envoyée dès qu'il répondra.",
+    offlineOther: "Le serveur est injoignable. La modification reste à l'écran tant que ce volet est ouvert : enregistrez de nouveau quand le serveur répondra.",
     pendingRestored: "Une modification n'avait pas encore été envoyée ; elle est envoyée maintenant.",
     merged: "Quelqu'un d'autre a modifié ce paramétrage entre-temps ; ses modifications ont été conservées avec les vôtres.",
     conflict: "Quelqu'un d'autre a modifié {{flags}} différemment entre-temps. Sa valeur est affichée : vérifiez-la et enregistrez de nouveau.",

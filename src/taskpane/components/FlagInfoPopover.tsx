@@ -1,0 +1,53 @@
+/** The help text of one flag, in a popover anchored to its "i" button (lazy chunk). */
+import { makeStyles, Popover, PopoverSurface, Subtitle2, Text, tokens } from "@fluentui/react-components";
+import { type RefObject, useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import type { FlagCode } from "../../core/flags";
+import { flagHelp } from "../sentences";
+
+const useStyles = makeStyles({
+  surface: { maxWidth: "min(300px, calc(100vw - 24px))", display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
+});
+
+export interface FlagInfoPopoverProps {
+  readonly code: FlagCode;
+  readonly label: string;
+  readonly target: RefObject<HTMLButtonElement | null>;
+  /** Closed by Escape (focus goes back to the button) or by a click elsewhere. */
+  readonly onClose: (restoreFocus: boolean) => void;
+}
+
+export function FlagInfoPopover({ code, label, target, onClose }: FlagInfoPopoverProps) {
+  const styles = useStyles();
+  const { t } = useTranslation();
+  const titleId = `help-title-${code}`;
+  // Escape closes it wherever focus is (on the "i" button, or in the popover), and focus goes back.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") onClose(true);
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [onClose]);
+  return (
+    <Popover
+      open
+      withArrow
+      trapFocus
+      positioning={{ target: target.current, position: "below", align: "end" }}
+      onOpenChange={(e, data) => {
+        if (data.open) return;
+        // A click on the "i" button itself toggles through its own handler.
+        if (e.target instanceof Node && target.current?.contains(e.target)) return;
+        onClose(e.type === "keydown");
+      }}
+    >
+      <PopoverSurface className={styles.surface} aria-labelledby={titleId}>
+        <Subtitle2 id={titleId}>{label}</Subtitle2>
+        <Text className={styles.code}>{code}</Text>
+        <Text>{flagHelp(t, code)}</Text>
+      </PopoverSurface>
+    </Popover>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Presets: pick one, see exactly which flags it changes (and which policy or the X3 folder keeps), then
+ * apply it to the screen. Nothing is saved until the user saves; turning deletions on is spelled out here,
+ * and applying is the confirmation.
+ */
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Radio,
+  RadioGroup,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { useEffect, useMemo, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Entity, Flags } from "../../core/flags";
+import type { Locks } from "../../core/policy";
+import { applyPreset, deletionsTurnedOn, type Preset, PRESETS } from "../presets";
+import { deleteConsequence } from "../sentences";
+
+const useStyles = makeStyles({
+  surface: { maxWidth: "min(560px, calc(100vw - 16px))" },
+  content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+export interface PresetsDialogProps {
+  /** Kept mounted and closed through `open`, so Fluent gives focus and the page back as it should. */
+  readonly open: boolean;
+  readonly current: Flags;
+  readonly locks: Locks;
+  readonly entitiesOff: Readonly<Partial<Record<Entity, string>>>;
+  readonly onApply: (flags: Flags) => void;
+  readonly onClose: () => void;
+}
+
+export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onClose }: PresetsDialogProps) {
+  const styles = useStyles();
+  const { t } = useTranslation();
+  const [preset, setPreset] = useState<Preset | null>(null);
+  // Each opening starts from no choice.
+  useEffect(() => {
+    if (open) setPreset(null);
+  }, [open]);
+  const result = useMemo(() => (preset ? applyPreset(preset, current, locks, entitiesOff) : null), [preset, current, locks, entitiesOff]);
+  const deletions = result ? deletionsTurnedOn(current, result.flags) : [];
+  const onOff = (v: boolean) => t(v ? "presets.on" : "presets.off");
+  return (
+    <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
+      <DialogSurface className={styles.surface}>
+        <DialogBody>
+          <DialogTitle>{t("presets.title")}</DialogTitle>
+          <DialogContent className={styles.content}>
+            <RadioGroup aria-label={t("presets.title")} value={preset ?? ""} onChange={(_, data) => setPreset(data.value as Preset)}>
+              {PRESETS.map((p) => (
+                <Radio key={p} value={p} label={{ children: <PresetLabel name={t(`presets.names.${p}`)} description={t(`presets.descriptions.${p}`)} /> }} />
+              ))}
+            </RadioGroup>
+            <section aria-live="polite" aria-labelledby="preset-changes-title">
+              {result && (
+                <>
+                  <Text as="h3" weight="semibold" id="preset-changes-title" block>
+                    {result.changes.length ? t("presets.changes", { count: result.changes.length }) : t("presets.noChange")}
+                  </Text>
+                  {result.changes.length > 0 && (
+                    <ul className={styles.changes} data-testid="preset-changes">
+                      {result.changes.map((c) => (
+                        <li key={c.code}>
+                          {t(`flags.${c.code}`)} <span className={styles.code}>({c.code})</span>: {onOff(c.from)} → {onOff(c.to)}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {result.kept.length > 0 && (
+                    <Text block className={styles.muted}>
+                      {t("presets.kept", { flags: result.kept.map((c) => t(`flags.${c}`)).join(", ") })}
+                    </Text>
+                  )}
+                </>
+              )}
+            </section>
+            {deletions.length > 0 && (
+              <MessageBar intent="warning" layout="multiline">
+                <MessageBarBody>
+                  {deletions.map((c) => (
+                    <div key={c}>{deleteConsequence(t, c)}</div>
+                  ))}
+                </MessageBarBody>
+              </MessageBar>
+            )}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>
+              {t("presets.apply")}
+            </Button>
+            <Button onClick={onClose}>{t("presets.cancel")}</Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+function PresetLabel({ name, description }: { name: string; description: string }) {
+  const styles = useStyles();
+  return (
+    <>
+      <Text weight="semibold" block>
+        {name}
+      </Text>
+      <Text size={200} className={styles.muted} block>
+        {description}
+      </Text>
+    </>
+  );
+}

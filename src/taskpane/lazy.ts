@@ -1,0 +1,38 @@
+/**
+ * Views the first screen does not need (dialogs, popovers, history, administration, impact preview) are
+ * separate chunks: the pane shows the user's flags before they load, and prefetches them once idle so
+ * they open at once when asked for.
+ */
+import { type ComponentType, lazy, type LazyExoticComponent } from "react";
+
+export type Prefetchable<P> = LazyExoticComponent<ComponentType<P>> & { prefetch(): Promise<unknown> };
+
+const all: Prefetchable<never>[] = [];
+
+export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): Prefetchable<P> {
+  let loading: Promise<ComponentType<P>> | null = null;
+  // A failed download (network blip) is tried again the next time rather than remembered.
+  const get = () => (loading ??= load().catch((err: unknown) => ((loading = null), Promise.reject(err))));
+  const view = Object.assign(
+    lazy(async () => ({ default: await get() })),
+    { prefetch: () => get().catch(() => undefined) },
+  );
+  all.push(view as unknown as Prefetchable<never>);
+  return view;
+}
+
+/** Once the pane has painted and the main thread is idle, fetch every lazy view, one at a time. */
+export function prefetchWhenIdle(win: Window = window): () => void {
+  let cancelled = false;
+  const idle = (cb: () => void) =>
+    "requestIdleCallback" in win ? win.requestIdleCallback(cb, { timeout: 2000 }) : (win as Window).setTimeout(cb, 200);
+  idle(async () => {
+    for (const view of all) {
+      if (cancelled) return;
+      await view.prefetch();
+    }
+  });
+  return () => {
+    cancelled = true;
+  };
+}
