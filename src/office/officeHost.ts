@@ -184,14 +184,10 @@ function onMailboxEvent(name: MailboxEventName, minimumMailboxVersion: string, l
   return () => {
     if (!active) return;
     active = false;
+    // Outlook's handler stays registered for the pane's life and fans out to whoever listens now: removing
+    // it (removeHandlerAsync drops every handler of the type) and adding it back when the pane switches
+    // views would race, and a lost registration means no more events.
     registration.listeners.delete(listener);
-    if (registration.listeners.size > 0 || !registration.registered) return;
-    registration.registered = false;
-    try {
-      if (typeof box.removeHandlerAsync === "function") box.removeHandlerAsync(type, noop);
-    } catch {
-      // Outlook is closing the pane, or never had the handler: nothing to undo.
-    }
   };
 }
 

@@ -24,6 +24,7 @@ import { currentTheme, type OutlookHost, onItemChanged, type PaneTheme, watchThe
 import { LocalSettingsStore, RoamingSettingsStore } from "../office/settingsStore";
 import { paneTokenSource } from "../office/signIn";
 import { ApiClient, demoUsers, devTokenSource } from "./api";
+import { PaneErrorBoundary } from "./components/LazyBoundary";
 import { SetupPane } from "./components/SetupPane";
 
 const useStyles = makeStyles({
@@ -53,7 +54,7 @@ export function App({ host, i18n }: AppProps) {
       <FluentProvider theme={fluentThemeOf(look)} className={styles.root} lang={i18n.language} data-theme={look.highContrast ? "high-contrast" : look.theme}>
         <main className={styles.main}>
           <Heading />
-          {host ? <OutlookPane host={host} /> : <BrowserPreview />}
+          <PaneErrorBoundary>{host ? <OutlookPane host={host} /> : <BrowserPreview />}</PaneErrorBoundary>
         </main>
       </FluentProvider>
     </I18nextProvider>

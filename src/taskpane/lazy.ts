@@ -3,20 +3,29 @@
  * separate chunks: the pane shows the user's flags before they load, and prefetches them once idle so
  * they open at once when asked for.
  */
-import { type ComponentType, lazy, type LazyExoticComponent } from "react";
+import { type ComponentType, createElement, lazy, type LazyExoticComponent } from "react";
 
-export type Prefetchable<P> = LazyExoticComponent<ComponentType<P>> & { prefetch(): Promise<unknown> };
+export type Prefetchable<P> = ComponentType<P> & { prefetch(): Promise<unknown> };
 
 const all: Prefetchable<never>[] = [];
 
 export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): Prefetchable<P> {
   let loading: Promise<ComponentType<P>> | null = null;
-  // A failed download (network blip) is tried again the next time rather than remembered.
+  // A failed download (network blip, redeployed server) is tried again the next time rather than remembered.
   const get = () => (loading ??= load().catch((err: unknown) => ((loading = null), Promise.reject(err))));
-  const view = Object.assign(
-    lazy(async () => ({ default: await get() })),
-    { prefetch: () => get().catch(() => undefined) },
-  );
+  // React.lazy remembers a failure for good: after one, the next render gets a fresh lazy component.
+  const make = (): LazyExoticComponent<ComponentType<P>> =>
+    lazy(async () => {
+      try {
+        return { default: await get() };
+      } catch (err) {
+        inner = make();
+        throw err;
+      }
+    });
+  let inner = make();
+  const View = (props: P) => createElement(inner as ComponentType<P>, props);
+  const view = Object.assign(View, { prefetch: () => get().catch(() => undefined) });
   all.push(view as unknown as Prefetchable<never>);
   return view;
 }

@@ -140,7 +140,8 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
           saving: false,
           server: saved,
           base: { version: saved.version, flags: saved.flags },
-          edits: saved.flags,
+          // Anything edited beyond what was sent (a change restored at open, edited meanwhile) stays.
+          edits: s.edits ? mergeFlags(pending.flags, s.edits, saved.flags).merged : saved.flags,
           notices: s.notices.filter((n) => n.kind === "roamingFailed" || n.kind === "merged"),
         }));
         await persist(cacheFrom(saved, userName, null));
@@ -157,7 +158,10 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
           }));
           if (conflicts.length) {
             addNotice({ kind: "conflict", flags: conflicts });
-            await persist(cacheFrom(current, userName, null));
+            // The merged change is not sent yet, but it is kept: closing the pane must not lose it.
+            await persist(
+              cacheFrom(current, userName, { ...pending, flags: merged, baseVersion: current.version, baseFlags: current.flags }),
+            );
           } else {
             // Nothing collides: the merged change goes out on top of the newer version.
             addNotice({ kind: "merged" });
@@ -205,18 +209,24 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
       const userName = subject?.name ?? me?.user.name ?? userCode;
       const cached = cache.current?.userCode === userCode ? cache.current : null;
       const pending = cached?.pending ?? null;
-      setState((s) => ({
-        ...s,
-        phase: "ready",
-        me: me ?? s.me,
-        prerequisites,
-        userName,
-        userCode,
-        server,
-        base: { version: server.version, flags: server.flags },
-        edits: pending?.flags ?? server.flags,
-        notices: s.notices.filter((n) => n.kind === "roamingFailed"),
-      }));
+      setState((s) => {
+        // Edits made while the server was being asked (the pane shows the cache at once, and stays usable
+        // offline) are kept, merged per flag on top of what the server holds now.
+        const edited = s.userCode === userCode && s.base && s.edits && changedFlags(s.base.flags, s.edits).length > 0;
+        const edits = edited ? mergeFlags(s.base!.flags, s.edits!, server.flags).merged : (pending?.flags ?? server.flags);
+        return {
+          ...s,
+          phase: "ready",
+          me: me ?? s.me,
+          prerequisites,
+          userName,
+          userCode,
+          server,
+          base: { version: server.version, flags: server.flags },
+          edits,
+          notices: s.notices.filter((n) => n.kind === "roamingFailed"),
+        };
+      });
       await persist(cacheFrom(server, userName, pending));
       if (pending) {
         addNotice({ kind: "pendingRestored" });
@@ -287,6 +297,8 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
     if (!fresh) return;
     setState((cur) => {
       if (cur.saving || cur.userCode !== fresh.userCode) return cur;
+      // An answer overtaken by a save (or another refresh) is older than what is shown: dropped.
+      if (cur.server && fresh.version < cur.server.version) return cur;
       if (cur.server && fresh.version === cur.server.version) return { ...cur, server: fresh };
       const dirty = cur.base && cur.edits ? changedFlags(cur.base.flags, cur.edits).length > 0 : false;
       if (dirty) return cur;
@@ -297,6 +309,7 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
   /** The setup as restored or otherwise replaced on the server (history restore): shown as saved. */
   const replaceWith = useCallback(
     (setup: SyncSetup) => {
+      pollCount.current = 0;
       setState((s) => ({ ...s, server: setup, base: { version: setup.version, flags: setup.flags }, edits: setup.flags }));
       if (cache.current) void persist(cacheFrom(setup, cache.current.userName, null));
     },

@@ -154,6 +154,8 @@ run("the pane as its users meet it (Chromium)", () => {
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain("Deleting a contact in Outlook will delete it in X3.");
     expect(await toggle(page, "Delete X3 contact").isChecked()).toBe(false);
+    // Cancel has the focus: a stray Enter or Space never turns a deletion on.
+    await page.waitForFunction(() => document.activeElement?.textContent === "Cancel");
     expect(await axe(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, "confirm-delete-320.png") });
     await dialog.getByRole("button", { name: "Cancel" }).click();

@@ -2,10 +2,13 @@ import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { I18nextProvider } from "react-i18next";
+import { allFlags } from "../../src/core/flags";
 import type { HistoryEntry, SyncSetup } from "../../src/core/setup";
 import { HistoryView } from "../../src/taskpane/components/HistoryView";
 import { createI18n, type Language } from "../../src/taskpane/i18n";
 import { deferred, historyPage, json, problem, type Recorded, setupAt, type Stub, stubServer } from "./adminFake";
+
+jest.setTimeout(20_000);
 
 const HISTORY: HistoryEntry[] = [
   { version: 1, at: "2026-11-20T12:00:00.000Z", actor: "X3", source: "x3", changes: [{ code: "COROTKCRE", from: false, to: true }] },
@@ -68,6 +71,19 @@ function renderHistory(
 
 const entries = () => within(screen.getByTestId("history")).getAllByRole("listitem").filter((li) => li.dataset.testid?.startsWith("history-entry-"));
 const entry = (version: number) => screen.getByTestId(`history-entry-${version}`);
+
+/** "Restore this version", then "Restore" in the confirmation, which then gives the page back. */
+async function restoreEntry(user: ReturnType<typeof userEvent.setup>, version: number) {
+  // A dialog that just closed gives the page back a moment later (Fluent un-hides it from assistive tech).
+  await waitFor(() => expect(screen.getByTestId("history").closest('[aria-hidden="true"]')).toBeNull());
+  await waitFor(() => expect(within(entry(version)).getByRole("button", { name: "Restore this version" })).toHaveProperty("disabled", false));
+  await user.click(within(entry(version)).getByRole("button", { name: "Restore this version" }));
+  // jsdom cannot play Fluent's motion: a dialog reopened while the last one was closing can stay "hidden" to
+  // role queries (the browser tests check the real thing, with axe).
+  const dialog = await screen.findByRole("alertdialog", { hidden: true }, { timeout: 5000 });
+  await user.click(await within(dialog).findByRole("button", { name: "Restore", hidden: true }));
+  await waitFor(() => expect(screen.queryByRole("alertdialog", { hidden: true })).toBeNull());
+}
 const gets = (stub: Stub) => stub.calls.filter((c) => c.method === "GET").map((c) => c.url);
 
 describe("the history view", () => {
@@ -188,7 +204,7 @@ describe("the history view", () => {
     expect(within(entry(5)).queryByRole("button", { name: "Restore this version" })).toBeNull(); // the current one
     expect(screen.getAllByRole("button", { name: "Restore this version" })).toHaveLength(4);
 
-    await user.click(within(entry(2)).getByRole("button", { name: "Restore this version" }));
+    await restoreEntry(user, 2);
     await screen.findByText("Version 2 was restored: it is now version 6.");
     const posts = stub.calls.filter((c) => c.method === "POST");
     expect(posts).toEqual([
@@ -215,14 +231,14 @@ describe("the history view", () => {
     state.entries.push({ version: 6, at: "2026-11-28T08:00:00.000Z", actor: "jsmith@contoso.com", source: "pane", changes: [{ code: "CORADXUPD", from: false, to: true }] });
     expect(screen.queryByTestId("history-entry-6")).toBeNull();
 
-    await user.click(within(entry(3)).getByRole("button", { name: "Restore this version" }));
+    await restoreEntry(user, 3);
     await screen.findByText("Someone changed this setup meanwhile. The history was reloaded: check it before restoring.");
     expect(onRestored).not.toHaveBeenCalled();
     expect(onStale).toHaveBeenCalledWith(expect.objectContaining({ version: 6 }));
     await screen.findByTestId("history-entry-6");
     expect(within(entry(6)).getByText("Current")).toBeTruthy();
 
-    await user.click(within(entry(3)).getByRole("button", { name: "Restore this version" }));
+    await restoreEntry(user, 3);
     await screen.findByText("Version 3 was restored: it is now version 7.");
     expect(stub.calls.filter((c) => c.method === "POST").map((c) => c.headers["if-match"])).toEqual(['"5"', '"6"']);
     expect(onRestored).toHaveBeenCalledWith(expect.objectContaining({ version: 7 }));
@@ -235,10 +251,10 @@ describe("the history view", () => {
     const user = userEvent.setup();
     await screen.findByTestId("history-entry-5");
     stub.handler = (r) => (r.method === "POST" ? problem(404, "not-found") : working(r));
-    await user.click(within(entry(1)).getByRole("button", { name: "Restore this version" }));
+    await restoreEntry(user, 1);
     expect(await screen.findByText("This version can no longer be restored.")).toBeTruthy();
     stub.handler = (r) => (r.method === "POST" ? problem(503, "x3-unavailable") : working(r));
-    await user.click(within(entry(1)).getByRole("button", { name: "Restore this version" }));
+    await restoreEntry(user, 1);
     expect(await screen.findByText("The version was not restored: X3 cannot be reached right now. Try again in a moment.")).toBeTruthy();
   });
 
@@ -250,11 +266,49 @@ describe("the history view", () => {
     const user = userEvent.setup();
     await screen.findByTestId("history-entry-5");
     stub.handler = (r) => (r.method === "POST" ? answer.promise : working(r));
-    await user.click(within(entry(2)).getByRole("button", { name: "Restore this version" }));
+    await restoreEntry(user, 2);
     expect(within(entry(2)).getByRole("button", { name: "Restoring…" })).toHaveProperty("disabled", true);
     expect(within(entry(1)).getByRole("button", { name: "Restore this version" })).toHaveProperty("disabled", true);
     answer.resolve(json(200, setupAt(6)));
     await screen.findByText("Version 2 was restored: it is now version 6.");
+  });
+
+  it("asks first, showing what the restore changes, the deletions it turns on and the unsaved edits it replaces", async () => {
+    const { stub } = server();
+    const current = { ...allFlags(false), COROTKCRE: true, CLLADXUPD: true };
+    render(
+      <I18nextProvider i18n={createI18n("en")}>
+        <FluentProvider theme={webLightTheme}>
+          <HistoryView
+            api={stub.api}
+            userCode="MDUPONT"
+            userName="Marie Dupont"
+            administrator
+            currentVersion={5}
+            currentFlags={current}
+            unsavedChanges={2}
+            onRestored={() => undefined}
+          />
+        </FluentProvider>
+      </I18nextProvider>,
+    );
+    const user = userEvent.setup();
+    await screen.findByTestId("history-entry-5");
+    await user.click(within(entry(2)).getByRole("button", { name: "Restore this version" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Restore version 2 of Marie Dupont's setup?" });
+    // Versions 5 and 3 undone: CLLADXUPD back off, TSKADXDLT back on.
+    const changes = within(dialog).getByTestId("restore-changes");
+    expect(within(changes).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      expect.stringContaining("Delete X3 task (TSKADXDLT): Off → On"),
+      expect.stringContaining("Update X3 call (CLLADXUPD): On → Off"),
+    ]);
+    expect(within(dialog).getByText("Deleting a task in Outlook will delete it in X3.")).toBeTruthy();
+    expect(within(dialog).getByText("2 unsaved changes on screen will be replaced.")).toBeTruthy();
+    // Cancel comes first, so it takes the focus in a browser (see the browser tests): a stray Enter never restores.
+    expect(within(dialog).getAllByRole("button")[0]!.textContent).toBe("Cancel");
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(stub.calls.filter((c) => c.method === "POST")).toEqual([]);
   });
 
   it("offers no restore to a user who is not an administrator", async () => {

@@ -40,7 +40,7 @@ async function dialogClosed() {
 
 async function ready(server = fakeServer(), language: Language = "en") {
   renderPane(server, language);
-  await screen.findByText(language === "en" ? "John Smith" : "John Smith");
+  await screen.findByText("John Smith");
   return { server, user: userEvent.setup() };
 }
 
@@ -65,9 +65,14 @@ describe("plain-language sentences", () => {
   });
 
   it("are French in French", async () => {
-    await ready(fakeServer(), "fr");
-    expect(screen.getByTestId("sentences-appointment").textContent).toMatch(/rendez-vous/);
-    expect(screen.getByTestId("sentences-appointment").textContent).not.toMatch(/Outlook reaches/);
+    const { user } = await ready(fakeServer(), "fr");
+    const appointments = () => screen.getByTestId("sentences-appointment").textContent;
+    expect(appointments()).toContain("Aucune création, modification ou suppression de rendez-vous faite dans Outlook n'est reportée dans X3.");
+    await user.click(sw("Créer RDV X3"));
+    await user.click(sw("Modifier RDV X3"));
+    expect(appointments()).toContain(
+      "Les créations et modifications de rendez-vous faites dans Outlook sont reportées dans X3 ; les suppressions ne le sont pas.",
+    );
   });
 });
 
@@ -123,7 +128,7 @@ describe("deletions need the user's consent", () => {
 describe("all toggles", () => {
   it("a row toggle sets every flag of the entity, asking first for its deletions", async () => {
     const { user } = await ready();
-    await user.click(screen.getByRole("checkbox", { name: "All Contacts flags" }));
+    await user.click(screen.getByRole("checkbox", { name: "All — Contacts" }));
     const dialog = await screen.findByRole("alertdialog", {}, { timeout: 10_000 });
     expect(within(dialog).getAllByRole("listitem")).toHaveLength(2);
     await user.click(within(dialog).getByRole("button", { name: "Turn deletions on" }));
@@ -131,17 +136,17 @@ describe("all toggles", () => {
     const contacts = FLAGS.filter((f) => f.entity === "contact");
     expect(contacts.every((f) => checked(f.label))).toBe(true);
     expect(FLAGS.filter((f) => f.entity !== "contact").some((f) => checked(f.label))).toBe(false);
-    expect(screen.getByRole("checkbox", { name: "All Contacts flags" })).toHaveProperty("checked", true);
+    expect(screen.getByRole("checkbox", { name: "All — Contacts" })).toHaveProperty("checked", true);
 
     // All on → all off, without a question.
-    await user.click(screen.getByRole("checkbox", { name: "All Contacts flags" }));
+    await user.click(screen.getByRole("checkbox", { name: "All — Contacts" }));
     expect(contacts.some((f) => checked(f.label))).toBe(false);
   });
 
   it("a column toggle sets one action on one side for every entity, and shows mixed states", async () => {
     const { user } = await ready(fakeServer(setupOf({ ...allFlags(false), COROTKCRE: true }, 1)));
     const column = screen.getByRole("checkbox", { name: "Create in Outlook, all entities" });
-    expect(column.getAttribute("aria-checked") ?? (column as HTMLInputElement).indeterminate).toBeTruthy();
+    expect((column as HTMLInputElement).indeterminate).toBe(true);
     await user.click(column);
     expect(["Create Outlook contact", "Create Outlook task", "Create Outlook call", "Create Outlook appt."].every(checked)).toBe(true);
     expect(checked("Create X3 contact")).toBe(false);
@@ -244,16 +249,31 @@ describe("administrators", () => {
     expect(server.others.get("LDUPONT")!.setup.flags.BAPOTKUPD).toBe(true);
     expect(server.puts).toHaveLength(0); // JSMITH's setup was not touched
 
-    // Back to one's own setup: the unsaved edit is still there.
+    // An unsaved edit of LDUPONT's setup, then back to one's own: both unsaved edits survive the switches.
+    await user.click(sw("Delete X3 appt."));
+    await user.click(await screen.findByRole("button", { name: "Turn deletion on" }, { timeout: 10_000 }));
+    await dialogClosed();
     await user.click(screen.getByRole("button", { name: /Back to my own setup/ }));
     await waitFor(() => expect(screen.getByTestId("user-code").textContent).toBe("JSMITH"));
     expect(checked("Create Outlook contact")).toBe(true);
     expect(screen.getByTestId("dirty").textContent).toBe("1 unsaved change");
+
+    const again = screen.getByRole("combobox", { name: /Open the setup of/ });
+    await user.clear(again);
+    await user.type(again, "LDUP");
+    await user.click(await screen.findByRole("option", { name: /Louise Dupont \(LDUPONT\)/ }, { timeout: 5000 }));
+    await waitFor(() => expect(screen.getByTestId("user-code").textContent).toBe("LDUPONT"));
+    expect(checked("Delete X3 appt.")).toBe(true);
+    expect(screen.getByTestId("dirty").textContent).toBe("1 unsaved change");
   });
 
   it("a user who is not an administrator has no picker", async () => {
-    await ready();
-    await new Promise((r) => setTimeout(r, 300));
+    const server = fakeServer();
+    await ready(server);
+    // /me has answered (the status is the server's) and says: not an administrator.
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Not saved to X3 yet/));
+    expect(server.requests).toContain("GET /api/v1/me");
+    expect(screen.queryByText("Administrator")).toBeNull();
     expect(screen.queryByRole("combobox")).toBeNull();
   });
 });

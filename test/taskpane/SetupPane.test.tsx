@@ -34,6 +34,18 @@ const cached = (over: Partial<PaneCache> = {}): PaneCache => ({
 
 const sw = (label: string) => screen.getByRole("switch", { name: label });
 
+/** Holds every request to the server until the returned function is called (inside act). */
+function holdRequests(server: FakeServer): () => Promise<void> {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const fetchThrough = server.fetch;
+  server.fetch = async (url, init) => {
+    await gate;
+    return fetchThrough(url, init);
+  };
+  return async () => open();
+}
+
 /** Confirms the deletion dialog (a lazy chunk) and waits until the pane is interactive again. */
 async function confirmDeletion(user: ReturnType<typeof userEvent.setup>, name = "Turn deletion on") {
   await user.click(await screen.findByRole("button", { name }, { timeout: 10_000 }));
@@ -65,18 +77,82 @@ describe("the setup pane", () => {
 
   it("renders at once from roaming settings, before the server answers", async () => {
     const server = fakeServer(setupOf({ ...allFlags(false), TSKOTKCRE: true }, 4));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const slowFetch = server.fetch;
-    server.fetch = async (url, init) => {
-      await gate;
-      return slowFetch(url, init);
-    };
+    const release = holdRequests(server);
     renderPane(server, new MemorySettings({ [PANE_CACHE_KEY]: cached({ version: 4, flags: { ...allFlags(false), TSKOTKCRE: true } }) }));
     expect(sw("Create Outlook task")).toHaveProperty("checked", true);
     expect(screen.getByRole("status").textContent).toMatch(/last saved setup/);
-    await act(async () => release());
+    await act(release);
     await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Saved to X3 at/));
+  });
+
+  it("keeps an edit made from the cache before the server answered, merged on top of the server's setup", async () => {
+    // The server moved on (an edit in GESSYP) since the cache was written.
+    const server = fakeServer(setupOf({ ...allFlags(false), TSKOTKCRE: true, BAPOTKCRE: true }, 5));
+    const release = holdRequests(server);
+    renderPane(server, new MemorySettings({ [PANE_CACHE_KEY]: cached({ version: 4, flags: { ...allFlags(false), TSKOTKCRE: true } }) }));
+    const user = userEvent.setup();
+    await user.click(sw("Create X3 contact"));
+    await act(release);
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Saved to X3 at/));
+    expect(sw("Create X3 contact")).toHaveProperty("checked", true); // mine, kept
+    expect(sw("Create Outlook appt.")).toHaveProperty("checked", true); // theirs, taken
+    expect(screen.getByTestId("dirty").textContent).toBe("1 unsaved change");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(server.puts).toHaveLength(1));
+    expect(server.puts[0]).toEqual({ flags: { ...allFlags(false), TSKOTKCRE: true, BAPOTKCRE: true, CORADXCRE: true }, ifMatch: '"5"' });
+  });
+
+  it("brings a pinned pane's status up to date when the item changes, never undoing a newer save", async () => {
+    const server = fakeServer(setupOf(allFlags(false), 1, "pending"));
+    let itemChanged: () => void = () => undefined;
+    const fetchNow = (u: string, i?: RequestInit) => server.fetch(u, i);
+    const api = new ApiClient(devTokenSource("jsmith@contoso.com", fetchNow), fetchNow);
+    render(
+      <I18nextProvider i18n={createI18n("en")}>
+        <FluentProvider theme={webLightTheme}>
+          <SetupPane
+            api={api}
+            settings={new MemorySettings()}
+            mailbox="jsmith@contoso.com"
+            onItemChanged={(handler) => {
+              itemChanged = handler;
+              return () => undefined;
+            }}
+          />
+        </FluentProvider>
+      </I18nextProvider>,
+    );
+    const user = userEvent.setup();
+    await screen.findByText("John Smith");
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Waiting for X3/));
+
+    // X3 took it meanwhile: the next item change shows it.
+    server.setup = setupOf(allFlags(false), 1, "delivered");
+    await act(async () => itemChanged());
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Saved to X3 at/));
+
+    // A refresh answered late, after a save: its older version is dropped.
+    let answer!: (r: Response) => void;
+    const late = new Promise<Response>((r) => (answer = r));
+    const stale = await server.fetch("/api/v1/setups/JSMITH");
+    const realFetch = server.fetch;
+    let held = false;
+    server.fetch = async (url, init) => {
+      if (!held && url === "/api/v1/setups/JSMITH" && (init?.method ?? "GET") === "GET") {
+        held = true;
+        return late;
+      }
+      return realFetch(url, init);
+    };
+    await act(async () => itemChanged());
+    await waitFor(() => expect(held).toBe(true));
+    await user.click(sw("Create Outlook task"));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(server.setup.version).toBe(2));
+    await act(async () => answer(stale));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sw("Create Outlook task")).toHaveProperty("checked", true);
+    expect(screen.getByRole("status").textContent).toMatch(/Saved to X3 at/);
   });
 
   it("saves a change: to roaming settings, to the server with If-Match, and says it reached X3", async () => {

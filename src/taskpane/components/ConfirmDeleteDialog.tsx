@@ -50,11 +50,12 @@ export function ConfirmDeleteDialog({ open, codes, onConfirm, onCancel }: Confir
             </ul>
             <Text>{t("confirmDelete.irreversible")}</Text>
           </DialogContent>
+          {/* Cancel comes first and takes the focus: a stray Enter or Space never turns a deletion on. */}
           <DialogActions>
+            <Button onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
             <Button appearance="primary" onClick={onConfirm}>
               {t("confirmDelete.confirm", { count: codes.length })}
             </Button>
-            <Button onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

@@ -6,6 +6,12 @@ import {
   Badge,
   Button,
   Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
   makeStyles,
   MessageBar,
   MessageBarActions,
@@ -19,7 +25,10 @@ import {
 import type { i18n as I18n, TFunction } from "i18next";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { type FlagCode, type Flags, isFlagCode } from "../../core/flags";
 import type { HistoryEntry, SyncSetup } from "../../core/setup";
+import { deletionsTurnedOn } from "../presets";
+import { DeletionWarnings, FlagChange } from "./FlagChange";
 import { type ApiClient, ApiError } from "../api";
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -45,18 +54,8 @@ const useStyles = makeStyles({
   meta: { color: tokens.colorNeutralForeground3 },
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   quiet: { color: tokens.colorNeutralForeground3 },
-  visuallyHidden: {
-    position: "absolute",
-    width: "1px",
-    height: "1px",
-    margin: "-1px",
-    padding: 0,
-    overflow: "hidden",
-    clip: "rect(0, 0, 0, 0)",
-    whiteSpace: "nowrap",
-    border: 0,
-  },
   more: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  dialog: { maxWidth: "min(520px, calc(100vw - 16px))" },
 });
 
 export interface HistoryViewProps {
@@ -71,6 +70,10 @@ export interface HistoryViewProps {
   onRestored(setup: SyncSetup): void;
   /** Optional: a restore found that someone changed the setup meanwhile (412); what the server holds now. */
   onStale?(current: SyncSetup): void;
+  /** The flags of the current version (the server's, not unsaved edits): what a restore would change is shown from them. */
+  readonly currentFlags?: Flags;
+  /** Unsaved edits on screen, which a restore replaces: the confirmation says so. */
+  readonly unsavedChanges?: number;
   /** Entries per page (the server takes 1 to 100). */
   readonly pageSize?: number;
 }
@@ -98,6 +101,8 @@ export function HistoryView({
   currentVersion,
   onRestored,
   onStale,
+  currentFlags,
+  unsavedChanges = 0,
   pageSize = DEFAULT_PAGE_SIZE,
 }: HistoryViewProps) {
   const styles = useStyles();
@@ -109,6 +114,10 @@ export function HistoryView({
   const [more, setMore] = useState<{ state: "idle" | "loading" | "failed"; error?: unknown }>({ state: "idle" });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
+  // The entry whose restore awaits confirmation (kept while the dialog closes, for its text).
+  const [asking, setAsking] = useState<HistoryEntry | null>(null);
+  const lastAsked = useRef<HistoryEntry | null>(null);
+  if (asking) lastAsked.current = asking;
   // Versions learnt here (a restore, or the state a 412 carried) before the pane passes them down.
   const [learntVersion, setLearntVersion] = useState(0);
   const latestVersion = Math.max(currentVersion, learntVersion);
@@ -206,8 +215,6 @@ export function HistoryView({
     }
   };
 
-  const onOff = (value: boolean) => t(value ? "admin.history.on" : "admin.history.off");
-  const flagLabel = (code: string) => (i18n.exists(`flags.${code}`) ? t(`flags.${code}`) : code);
 
   const actorOf = (e: HistoryEntry): string => {
     switch (e.source) {
@@ -277,15 +284,9 @@ export function HistoryView({
                   <Caption1 className={styles.quiet}>{t("admin.history.noChange")}</Caption1>
                 ) : (
                   <ul className={styles.changes}>
-                    {e.changes.map((c) => {
-                      const params = { label: flagLabel(c.code), code: c.code, from: onOff(c.from), to: onOff(c.to) };
-                      return (
-                        <li key={c.code}>
-                          <span aria-hidden="true">{t("admin.history.change", params)}</span>
-                          <span className={styles.visuallyHidden}>{t("admin.history.changeSpoken", params)}</span>
-                        </li>
-                      );
-                    })}
+                    {e.changes.map((c) => (
+                      <FlagChange key={c.code} code={c.code} from={c.from} to={c.to} />
+                    ))}
                   </ul>
                 )}
                 {administrator && !isCurrent && (
@@ -294,7 +295,7 @@ export function HistoryView({
                     aria-describedby={headingId}
                     disabled={restoring !== null || phase === "loading"}
                     icon={restoring === e.version ? <Spinner size="tiny" /> : undefined}
-                    onClick={() => void restore(e)}
+                    onClick={() => setAsking(e)}
                   >
                     {restoring === e.version ? t("admin.history.restoring") : t("admin.history.restore")}
                   </Button>
@@ -320,6 +321,21 @@ export function HistoryView({
         </MessageBar>
       )}
 
+      <RestoreDialog
+        open={asking !== null}
+        entry={asking ?? lastAsked.current}
+        userName={userName}
+        target={asking && currentFlags ? flagsAt(currentFlags, latestVersion, entries, asking.version) : null}
+        currentFlags={currentFlags ?? null}
+        unsavedChanges={unsavedChanges}
+        onConfirm={() => {
+          const entry = asking;
+          setAsking(null);
+          if (entry) void restore(entry);
+        }}
+        onCancel={() => setAsking(null)}
+      />
+
       {hasOlder && phase === "ready" && more.state !== "failed" && (
         <div className={styles.more}>
           <Button onClick={loadOlder} disabled={more.state === "loading"}>
@@ -329,5 +345,74 @@ export function HistoryView({
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * The flags at `version`: the current ones with every newer entry undone. Null when an entry in between is
+ * not loaded (pages are newest first, so every entry above a shown one normally is).
+ */
+export function flagsAt(current: Flags, currentVersion: number, entries: readonly HistoryEntry[], version: number): Flags | null {
+  const newer = entries.filter((e) => e.version > version);
+  const versions = new Set(newer.map((e) => e.version));
+  for (let v = version + 1; v <= currentVersion; v += 1) if (!versions.has(v)) return null;
+  const flags = { ...current } as Record<FlagCode, boolean>;
+  for (const e of [...newer].sort((a, b) => b.version - a.version)) {
+    for (const c of e.changes) if (isFlagCode(c.code)) flags[c.code] = c.from;
+  }
+  return flags;
+}
+
+interface RestoreDialogProps {
+  readonly open: boolean;
+  readonly entry: HistoryEntry | null;
+  readonly userName: string;
+  /** The flags the restore leads to, when the loaded history allows computing them. */
+  readonly target: Flags | null;
+  readonly currentFlags: Flags | null;
+  readonly unsavedChanges: number;
+  readonly onConfirm: () => void;
+  readonly onCancel: () => void;
+}
+
+/**
+ * A restore is saved and sent to X3 at once: before it, the administrator sees what changes, what each
+ * deletion turned on will do, and that unsaved edits on screen are replaced.
+ */
+function RestoreDialog({ open, entry, userName, target, currentFlags, unsavedChanges, onConfirm, onCancel }: RestoreDialogProps) {
+  const styles = useStyles();
+  const { t } = useTranslation();
+  const changes = target && currentFlags ? (Object.keys(target) as FlagCode[]).filter((c) => target[c] !== currentFlags[c]) : null;
+  const deletions = target && currentFlags ? deletionsTurnedOn(currentFlags, target) : [];
+  return (
+    <Dialog open={open} modalType="alert" onOpenChange={(_, data) => !data.open && onCancel()}>
+      <DialogSurface className={styles.dialog}>
+        <DialogBody>
+          <DialogTitle>{t("admin.history.confirmTitle", { version: entry?.version ?? "", name: userName })}</DialogTitle>
+          <DialogContent className={styles.box}>
+            <Text>{t("admin.history.confirmSent")}</Text>
+            {changes === null ? (
+              <Text className={styles.quiet}>{t("admin.history.confirmUnknown")}</Text>
+            ) : changes.length === 0 ? (
+              <Text>{t("admin.history.confirmNoChange")}</Text>
+            ) : (
+              <ul className={styles.changes} data-testid="restore-changes">
+                {changes.map((c) => (
+                  <FlagChange key={c} code={c} from={currentFlags![c]} to={target![c]} />
+                ))}
+              </ul>
+            )}
+            <DeletionWarnings codes={deletions} />
+            {unsavedChanges > 0 && <Text weight="semibold">{t("admin.history.confirmUnsaved", { count: unsavedChanges })}</Text>}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={onCancel}>{t("admin.history.confirmCancel")}</Button>
+            <Button appearance="primary" onClick={onConfirm}>
+              {t("admin.history.confirmRestore")}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
   );
 }

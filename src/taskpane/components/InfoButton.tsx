@@ -4,10 +4,11 @@
  */
 import { Button, makeStyles } from "@fluentui/react-components";
 import { Info16Regular } from "@fluentui/react-icons";
-import { Suspense, useCallback, useRef, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FlagCode } from "../../core/flags";
 import { FlagInfoPopover } from "../views";
+import { LazyBoundary } from "./LazyBoundary";
 
 const useStyles = makeStyles({ button: { flexShrink: 0 } });
 
@@ -35,9 +36,9 @@ export function InfoButton({ code, label }: { code: FlagCode; label: string }) {
         data-info={code}
       />
       {open && (
-        <Suspense fallback={null}>
+        <LazyBoundary fallback={null}>
           <FlagInfoPopover code={code} label={label} target={ref} onClose={close} />
-        </Suspense>
+        </LazyBoundary>
       )}
     </>
   );

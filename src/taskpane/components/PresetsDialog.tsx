@@ -12,8 +12,6 @@ import {
   DialogSurface,
   DialogTitle,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
   Radio,
   RadioGroup,
   Text,
@@ -24,13 +22,13 @@ import { useTranslation } from "react-i18next";
 import type { Entity, Flags } from "../../core/flags";
 import type { Locks } from "../../core/policy";
 import { applyPreset, deletionsTurnedOn, type Preset, PRESETS } from "../presets";
-import { deleteConsequence } from "../sentences";
+import { listOf } from "../listFormat";
+import { DeletionWarnings, FlagChange } from "./FlagChange";
 
 const useStyles = makeStyles({
   surface: { maxWidth: "min(560px, calc(100vw - 16px))" },
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
-  code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -46,7 +44,7 @@ export interface PresetsDialogProps {
 
 export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onClose }: PresetsDialogProps) {
   const styles = useStyles();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [preset, setPreset] = useState<Preset | null>(null);
   // Each opening starts from no choice.
   useEffect(() => {
@@ -54,7 +52,6 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
   }, [open]);
   const result = useMemo(() => (preset ? applyPreset(preset, current, locks, entitiesOff) : null), [preset, current, locks, entitiesOff]);
   const deletions = result ? deletionsTurnedOn(current, result.flags) : [];
-  const onOff = (v: boolean) => t(v ? "presets.on" : "presets.off");
   return (
     <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
       <DialogSurface className={styles.surface}>
@@ -75,29 +72,19 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
                   {result.changes.length > 0 && (
                     <ul className={styles.changes} data-testid="preset-changes">
                       {result.changes.map((c) => (
-                        <li key={c.code}>
-                          {t(`flags.${c.code}`)} <span className={styles.code}>({c.code})</span>: {onOff(c.from)} → {onOff(c.to)}
-                        </li>
+                        <FlagChange key={c.code} code={c.code} from={c.from} to={c.to} />
                       ))}
                     </ul>
                   )}
                   {result.kept.length > 0 && (
                     <Text block className={styles.muted}>
-                      {t("presets.kept", { flags: result.kept.map((c) => t(`flags.${c}`)).join(", ") })}
+                      {t("presets.kept", { flags: listOf(i18n.language, result.kept.map((c) => t(`flags.${c}`))) })}
                     </Text>
                   )}
                 </>
               )}
             </section>
-            {deletions.length > 0 && (
-              <MessageBar intent="warning" layout="multiline">
-                <MessageBarBody>
-                  {deletions.map((c) => (
-                    <div key={c}>{deleteConsequence(t, c)}</div>
-                  ))}
-                </MessageBarBody>
-              </MessageBar>
-            )}
+            <DeletionWarnings codes={deletions} />
           </DialogContent>
           <DialogActions>
             <Button appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>

@@ -19,7 +19,7 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Entity, FlagCode, Flags } from "../../core/flags";
 import type { Me, X3User } from "../../core/setup";
@@ -27,10 +27,12 @@ import type { SettingsStore } from "../../office/settingsStore";
 import type { ApiClient } from "../api";
 import { statusLine } from "../deliveryStatus";
 import { prefetchWhenIdle } from "../lazy";
+import { listOf, statusTime } from "../listFormat";
 import { deletionsTurnedOn } from "../presets";
 import { type Notice, type SetupSubject, useSyncSetup } from "../useSyncSetup";
 import { ConfirmDeleteDialog, HistoryView, ImpactPreview, PresetsDialog, UserPicker, X3ConnectionCheck } from "../views";
 import { FlagMatrix } from "./FlagMatrix";
+import { LazyBoundary } from "./LazyBoundary";
 import { Prerequisites } from "./Prerequisites";
 
 const useStyles = makeStyles({
@@ -76,12 +78,18 @@ export interface SetupPaneProps {
 export function SetupPane({ api, settings, mailbox, onItemChanged }: SetupPaneProps) {
   const [me, setMe] = useState<Me | null>(null);
   const [subject, setSubject] = useState<SetupSubject | null>(null);
+  // Every setup an administrator opened stays mounted (hidden), so switching never drops unsaved edits.
+  const [opened, setOpened] = useState<readonly SetupSubject[]>([]);
 
   // Dialogs, popovers, history and administration are fetched once the first screen is up.
   useEffect(() => prefetchWhenIdle(), []);
 
   const open = useCallback(
-    (user: X3User) => setSubject(me && user.code === me.user.code ? null : { code: user.code, name: user.name }),
+    (user: X3User) => {
+      const next = me && user.code === me.user.code ? null : { code: user.code, name: user.name };
+      setSubject(next);
+      if (next) setOpened((list) => (list.some((s) => s.code === next.code) ? list : [...list, next]));
+    },
     [me],
   );
   return (
@@ -97,19 +105,20 @@ export function SetupPane({ api, settings, mailbox, onItemChanged }: SetupPanePr
         onOpen={open}
         onItemChanged={onItemChanged}
       />
-      {subject && me && (
-        <SetupEditor
-          key={subject.code}
-          api={api}
-          settings={settings}
-          mailbox={mailbox}
-          subject={subject}
-          hidden={false}
-          me={me}
-          onOpen={open}
-          onItemChanged={onItemChanged}
-        />
-      )}
+      {me &&
+        opened.map((s) => (
+          <SetupEditor
+            key={s.code}
+            api={api}
+            settings={settings}
+            mailbox={mailbox}
+            subject={s}
+            hidden={subject?.code !== s.code}
+            me={me}
+            onOpen={open}
+            onItemChanged={onItemChanged}
+          />
+        ))}
     </>
   );
 }
@@ -153,7 +162,6 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
   // A setup X3 lost (its row removed in X3) can be written again as it is.
   const canSave = dirty || state.server?.x3.missing === true;
   const changed = useMemo(() => new Set(dirtyFlags), [dirtyFlags]);
-  const timeFormat = useMemo(() => new Intl.DateTimeFormat(i18n.language, { timeStyle: "short" }), [i18n.language]);
   const entitiesOff = useMemo(
     () =>
       Object.fromEntries(
@@ -162,7 +170,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
     [state.prerequisites],
   );
   const locks = state.server?.locks ?? {};
-  const status = statusLine(state.server, { saving: state.saving, phase: state.phase, formatTime: (iso) => timeFormat.format(new Date(iso)) });
+  const status = statusLine(state.server, { saving: state.saving, phase: state.phase, formatTime: (iso) => statusTime(i18n.language, iso) });
   const administrator = (me ?? state.me)?.administrator === true;
   const self = (me ?? state.me)?.user ?? null;
 
@@ -200,7 +208,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
       case "merged":
         return { intent: "info", text: t("status.merged") };
       case "conflict":
-        return { intent: "warning", text: t("status.conflict", { flags: n.flags.map((c) => t(`flags.${c}`)).join(", ") }) };
+        return { intent: "warning", text: t("status.conflict", { flags: listOf(i18n.language, n.flags.map((c) => t(`flags.${c}`))) }) };
       case "roamingFailed":
         return { intent: "error", text: n.tooLarge ? t("status.roamingTooLarge") : t("status.roamingFailed", { message: n.message }) };
       case "problem": {
@@ -249,9 +257,9 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
           {administrator && <Badge appearance="tint">{t("header.administrator")}</Badge>}
         </div>
         {api && administrator && self && (
-          <Suspense fallback={null}>
+          <LazyBoundary fallback={null}>
             <UserPicker api={api} self={self} current={{ code: state.userCode ?? self.code, name: state.userName ?? "", email: "", language: null }} onSelect={onOpen} />
-          </Suspense>
+          </LazyBoundary>
         )}
       </header>
 
@@ -266,7 +274,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
 
       {state.prerequisites && <Prerequisites prerequisites={state.prerequisites} other={subject !== null} />}
 
-      <div className={styles.toolbar} role="toolbar" aria-label={t("toolbar.label")}>
+      <div className={styles.toolbar}>
         <Button
           appearance={view === "setup" ? "secondary" : "subtle"}
           aria-pressed={view === "history"}
@@ -283,13 +291,15 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
       </div>
 
       {view === "history" && api && state.userCode ? (
-        <Suspense fallback={<Spinner size="small" label={t("status.loading")} />}>
+        <LazyBoundary fallback={<Spinner size="small" label={t("status.loading")} />}>
           <HistoryView
             api={api}
             userCode={state.userCode}
             userName={state.userName ?? state.userCode}
             administrator={administrator}
             currentVersion={state.server?.version ?? state.base?.version ?? 0}
+            currentFlags={state.base?.flags}
+            unsavedChanges={dirtyFlags.length}
             onRestored={(setup) => {
               if (setup.userCode !== state.userCode) return;
               // The history says it was restored; the flags behind it are the restored ones.
@@ -297,7 +307,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
             }}
             onStale={() => void refresh()}
           />
-        </Suspense>
+        </LazyBoundary>
       ) : (
         <>
           {state.edits && (
@@ -312,14 +322,14 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
           )}
           <Caption1 className={styles.note}>{t("prerequisites.ownership")}</Caption1>
           {api && state.userCode && state.edits && state.phase === "ready" && (
-            <Suspense fallback={null}>
+            <LazyBoundary fallback={null}>
               <ImpactPreview api={api} userCode={state.userCode} flags={state.edits} />
-            </Suspense>
+            </LazyBoundary>
           )}
           {api && administrator && !subject && (
-            <Suspense fallback={null}>
+            <LazyBoundary fallback={null}>
               <X3ConnectionCheck api={api} />
-            </Suspense>
+            </LazyBoundary>
           )}
         </>
       )}
@@ -337,25 +347,29 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
           </Badge>
         )}
         <Text role="status" aria-live="polite" className={mergeClasses(styles.status, status ? styles[status.tone] : undefined)} data-testid="status">
-          {status ? t(status.key, status.params) : ""}
+          {status ? t(status.key, { ...status.params, context: subject ? "other" : undefined }) : ""}
         </Text>
       </div>
 
       {confirmUsed && (
-        <Suspense fallback={null}>
+        <LazyBoundary fallback={null}>
           <ConfirmDeleteDialog
             open={confirming !== null}
             codes={confirming?.codes ?? lastConfirm.current}
             onConfirm={() => {
-              if (confirming) setFlags(confirming.changes);
+              if (!confirming || !state.edits) return setConfirming(null);
+              // The screen may have moved on while the dialog was open: ask again if more deletions turn on now.
+              const now = deletionsTurnedOn(state.edits, confirming.changes);
+              if (now.some((c) => !confirming.codes.includes(c))) return setConfirming({ changes: confirming.changes, codes: now });
+              setFlags(confirming.changes);
               setConfirming(null);
             }}
             onCancel={() => setConfirming(null)}
           />
-        </Suspense>
+        </LazyBoundary>
       )}
       {presetsUsed && state.edits && (
-        <Suspense fallback={null}>
+        <LazyBoundary fallback={null}>
           <PresetsDialog
             open={presetsOpen}
             current={state.edits}
@@ -367,7 +381,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
             }}
             onClose={() => setPresetsOpen(false)}
           />
-        </Suspense>
+        </LazyBoundary>
       )}
     </div>
   );

@@ -41,6 +41,14 @@ export const adminEn = {
     stale: "Someone changed this setup meanwhile. The history was reloaded: check it before restoring.",
     restoreFailed: "The version was not restored: {{message}}",
     restoreGone: "This version can no longer be restored.",
+    confirmTitle: "Restore version {{version}} of {{name}}'s setup?",
+    confirmSent: "The restored setup is saved and sent to X3 at once.",
+    confirmUnknown: "What it changes cannot be shown: load the older entries first to see it.",
+    confirmNoChange: "It holds the same flags as the current setup.",
+    confirmUnsaved_one: "{{count}} unsaved change on screen will be replaced.",
+    confirmUnsaved_other: "{{count}} unsaved changes on screen will be replaced.",
+    confirmCancel: "Cancel",
+    confirmRestore: "Restore",
   },
 };
 
@@ -85,5 +93,13 @@ export const adminFr: typeof adminEn = {
     stale: "Quelqu'un a modifié ce paramétrage entre-temps. L'historique a été rechargé : vérifiez-le avant de restaurer.",
     restoreFailed: "La version n'a pas été restaurée : {{message}}",
     restoreGone: "Cette version ne peut plus être restaurée.",
+    confirmTitle: "Restaurer la version {{version}} du paramétrage de {{name}} ?",
+    confirmSent: "Le paramétrage restauré est enregistré et envoyé à X3 immédiatement.",
+    confirmUnknown: "Ses changements ne peuvent pas être affichés : chargez d'abord les entrées plus anciennes.",
+    confirmNoChange: "Elle a les mêmes indicateurs que le paramétrage actuel.",
+    confirmUnsaved_one: "{{count}} modification non enregistrée à l'écran sera remplacée.",
+    confirmUnsaved_other: "{{count}} modifications non enregistrées à l'écran seront remplacées.",
+    confirmCancel: "Annuler",
+    confirmRestore: "Restaurer",
   },
 };
