@@ -8,22 +8,36 @@ import { type ComponentType, createElement, lazy, type LazyExoticComponent } fro
 export type Prefetchable<P> = ComponentType<P> & { prefetch(): Promise<unknown> };
 
 const all: Prefetchable<never>[] = [];
+/** Views whose download failed: they get a fresh lazy component when the user asks to try again. */
+const resets = new Set<() => void>();
+
+/**
+ * "Try again" after a failed download. React.lazy remembers a failure for good, so each failed view gets a
+ * fresh lazy component — only now, on the user's request: swapping it at once would make React's own
+ * retry of the boundary start another download, and a chunk that keeps failing would be fetched in a loop.
+ */
+export function retryFailedViews(): void {
+  for (const reset of [...resets]) reset();
+  resets.clear();
+}
 
 export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): Prefetchable<P> {
   let loading: Promise<ComponentType<P>> | null = null;
   // A failed download (network blip, redeployed server) is tried again the next time rather than remembered.
   const get = () => (loading ??= load().catch((err: unknown) => ((loading = null), Promise.reject(err))));
-  // React.lazy remembers a failure for good: after one, the next render gets a fresh lazy component.
   const make = (): LazyExoticComponent<ComponentType<P>> =>
     lazy(async () => {
       try {
         return { default: await get() };
       } catch (err) {
-        inner = make();
+        resets.add(reset);
         throw err;
       }
     });
   let inner = make();
+  const reset = () => {
+    inner = make();
+  };
   const View = (props: P) => createElement(inner as ComponentType<P>, props);
   const view = Object.assign(View, { prefetch: () => get().catch(() => undefined) });
   all.push(view as unknown as Prefetchable<never>);

@@ -154,7 +154,8 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
             saving: false,
             server: current,
             base: { version: current.version, flags: current.flags },
-            edits: merged,
+            // Edits made beyond the change that was sent (while it was restored at open) stay too.
+            edits: s.edits ? mergeFlags(pending.flags, s.edits, merged).merged : merged,
           }));
           if (conflicts.length) {
             addNotice({ kind: "conflict", flags: conflicts });
@@ -177,7 +178,7 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
               ...s,
               server: fresh,
               base: { version: fresh.version, flags: fresh.flags },
-              edits: applyLocks(pending.flags, fresh.locks),
+              edits: applyLocks(s.edits ?? pending.flags, fresh.locks),
             }));
           }
         }
@@ -191,7 +192,20 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
     [api, persist, cacheFrom, addNotice],
   );
 
-  const load = useCallback(async () => {
+  const loading = useRef<Promise<void> | null>(null);
+  const load = useCallback(async (): Promise<void> => {
+    if (!api) return;
+    // One at a time: the first open, Retry, the network returning and the offline timer may overlap, and two
+    // loads would send a pending change twice.
+    if (loading.current) return loading.current;
+    const run = loadOnceRef.current().finally(() => {
+      loading.current = null;
+    });
+    loading.current = run;
+    return run;
+  }, [api]);
+
+  const loadOnce = async (): Promise<void> => {
     if (!api) return;
     try {
       let me: Me | null = null;
@@ -209,7 +223,12 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
       const userName = subject?.name ?? me?.user.name ?? userCode;
       const cached = cache.current?.userCode === userCode ? cache.current : null;
       const pending = cached?.pending ?? null;
+      // An answer overtaken by a save made meanwhile is older than the screen: dropped (the save's answer
+      // is what counts, and is already shown and kept).
+      const now = stateRef.current;
+      if (now.saving || (now.server && server.version < now.server.version)) return;
       setState((s) => {
+        if (s.saving || (s.server && server.version < s.server.version)) return s;
         // Edits made while the server was being asked (the pane shows the cache at once, and stays usable
         // offline) are kept, merged per flag on top of what the server holds now.
         const edited = s.userCode === userCode && s.base && s.edits && changedFlags(s.base.flags, s.edits).length > 0;
@@ -236,7 +255,10 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
       setState((s) => ({ ...s, phase: s.base ? "cached" : "failed" }));
       addNotice(asProblem(err));
     }
-  }, [api, persist, cacheFrom, send, addNotice, subject]);
+  };
+  // load() stays the same function across renders (effects depend on it) and runs the latest loadOnce.
+  const loadOnceRef = useRef(loadOnce);
+  loadOnceRef.current = loadOnce;
 
   useEffect(() => {
     void load();
@@ -301,7 +323,9 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
       if (cur.server && fresh.version < cur.server.version) return cur;
       if (cur.server && fresh.version === cur.server.version) return { ...cur, server: fresh };
       const dirty = cur.base && cur.edits ? changedFlags(cur.base.flags, cur.edits).length > 0 : false;
-      if (dirty) return cur;
+      // Unsaved edits stay on their base (the next save merges them per flag); the status and the history
+      // speak of the newer version.
+      if (dirty) return { ...cur, server: fresh };
       return { ...cur, server: fresh, base: { version: fresh.version, flags: fresh.flags }, edits: fresh.flags };
     });
   }, [api]);

@@ -311,6 +311,31 @@ describe("the history view", () => {
     expect(stub.calls.filter((c) => c.method === "POST")).toEqual([]);
   });
 
+  it("does not offer a restore whose changes it cannot work out, and reloads when the setup moved on", async () => {
+    const { stub } = server();
+    const view = (currentVersion: number) => (
+      <I18nextProvider i18n={createI18n("en")}>
+        <FluentProvider theme={webLightTheme}>
+          <HistoryView api={stub.api} userCode="MDUPONT" userName="Marie Dupont" administrator currentVersion={currentVersion} currentFlags={allFlags(false)} onRestored={() => undefined} />
+        </FluentProvider>
+      </I18nextProvider>
+    );
+    const { rerender } = render(view(5));
+    const user = userEvent.setup();
+    await screen.findByTestId("history-entry-5");
+    expect(gets(stub)).toHaveLength(1);
+    // The pane learnt of version 6 (a pinned pane's refresh): the history is asked for again, once.
+    rerender(view(6));
+    await waitFor(() => expect(gets(stub)).toHaveLength(2));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gets(stub)).toHaveLength(2);
+    // The server's history has no version 6 here: what a restore would change is unknown, so no restore.
+    await user.click(within(entry(2)).getByRole("button", { name: "Restore this version" }));
+    const dialog = await screen.findByRole("alertdialog", { hidden: true }, { timeout: 5000 });
+    expect(within(dialog).getByText(/cannot be worked out right now/)).toBeTruthy();
+    expect(within(dialog).getByRole("button", { name: "Restore", hidden: true })).toHaveProperty("disabled", true);
+  });
+
   it("offers no restore to a user who is not an administrator", async () => {
     const { stub } = server();
     renderHistory(stub, { administrator: false });

@@ -286,7 +286,7 @@ describe("history", () => {
     await user.click(screen.getByRole("button", { name: "History" }));
     await screen.findAllByText(/Create Outlook contact \(COROTKCRE\): Off → On/, {}, { timeout: 10_000 });
     expect(screen.queryByRole("switch")).toBeNull();
-    await user.click(screen.getByRole("button", { name: "History" }));
+    await user.click(screen.getByRole("button", { name: "Back to the setup" }));
     expect(screen.getAllByRole("switch")).toHaveLength(23);
   });
 });

@@ -102,6 +102,53 @@ describe("the setup pane", () => {
     expect(server.puts[0]).toEqual({ flags: { ...allFlags(false), TSKOTKCRE: true, BAPOTKCRE: true, CORADXCRE: true }, ifMatch: '"5"' });
   });
 
+  it("drops the first load's answer when a save made meanwhile is newer", async () => {
+    const server = fakeServer(setupOf(allFlags(false), 4));
+    const realFetch = server.fetch;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held = false;
+    server.fetch = async (url, init) => {
+      if (!held && url === "/api/v1/setups/JSMITH" && (init?.method ?? "GET") === "GET") {
+        held = true;
+        const answer = await realFetch(url, init); // version 4, read now…
+        await gate; // …answered after the save
+        return answer;
+      }
+      return realFetch(url, init);
+    };
+    const settings = new MemorySettings({ [PANE_CACHE_KEY]: cached({ version: 4 }) });
+    renderPane(server, settings);
+    const user = userEvent.setup();
+    await waitFor(() => expect(held).toBe(true));
+    await user.click(sw("Create Outlook task"));
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(server.setup.version).toBe(5));
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Saved to X3 at/));
+    await act(async () => release());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sw("Create Outlook task")).toHaveProperty("checked", true);
+    expect(screen.queryByTestId("dirty")).toBeNull();
+    expect(settings.saved.get(PANE_CACHE_KEY)).toMatchObject({ version: 5, flags: { TSKOTKCRE: true } });
+  });
+
+  it("keeps an edit made while a change restored at open meets a 412", async () => {
+    // Sent from a closed pane on version 4; the administrator saved version 5 meanwhile.
+    const server = fakeServer(setupOf({ ...allFlags(false), BAPOTKCRE: true }, 5));
+    const release = holdRequests(server);
+    const pending = { userCode: "JSMITH", flags: { ...allFlags(false), CORADXCRE: true }, baseVersion: 4, baseFlags: allFlags(false), since: "2026-11-27T08:00:00.000Z" };
+    renderPane(server, new MemorySettings({ [PANE_CACHE_KEY]: cached({ version: 4, pending }) }));
+    const user = userEvent.setup();
+    await user.click(sw("Update Outlook task"));
+    await act(release);
+    await waitFor(() => expect(server.setup.version).toBe(6));
+    expect(server.puts.map((p) => p.ifMatch)).toEqual(['"4"', '"5"']);
+    expect(server.setup.flags).toMatchObject({ CORADXCRE: true, BAPOTKCRE: true, TSKOTKUPD: false });
+    await waitFor(() => expect(screen.getByTestId("dirty").textContent).toBe("1 unsaved change"));
+    expect(sw("Update Outlook task")).toHaveProperty("checked", true);
+    expect(sw("Create X3 contact")).toHaveProperty("checked", true);
+  });
+
   it("brings a pinned pane's status up to date when the item changes, never undoing a newer save", async () => {
     const server = fakeServer(setupOf(allFlags(false), 1, "pending"));
     let itemChanged: () => void = () => undefined;

@@ -41,6 +41,33 @@ describe("lazy views", () => {
     quiet.mockRestore();
   });
 
+  it("does not download a chunk that keeps failing again and again: it waits for Try again", async () => {
+    let attempts = 0;
+    const View = lazyView<object>(async () => {
+      attempts += 1;
+      await new Promise((r) => setTimeout(r, 20));
+      throw new Error("ChunkLoadError");
+    });
+    const quiet = jest.spyOn(console, "error").mockImplementation(() => undefined);
+    render(
+      <I18nextProvider i18n={createI18n("en")}>
+        <FluentProvider theme={webLightTheme}>
+          <LazyBoundary>
+            <View />
+          </LazyBoundary>
+        </FluentProvider>
+      </I18nextProvider>,
+    );
+    await screen.findByTestId("view-unavailable");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts).toBe(1);
+    await userEvent.setup().click(screen.getByRole("button", { name: "Try again" }));
+    await screen.findByTestId("view-unavailable");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(attempts).toBe(2);
+    quiet.mockRestore();
+  });
+
   it("prefetch downloads once and shares the download with the view", async () => {
     let attempts = 0;
     const View = lazyView(async () => {

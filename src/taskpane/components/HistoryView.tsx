@@ -158,6 +158,16 @@ export function HistoryView({
     };
   }, [reload]);
 
+  // The pane learnt of a newer version (a save, a refresh of a pinned pane): the history shows it too.
+  // Once per version: a history that lacks an entry must not be reloaded in a loop.
+  const newest = loaded?.entries[0]?.version ?? 0;
+  const reloadedFor = useRef(currentVersion);
+  useEffect(() => {
+    if (phase !== "ready" || currentVersion <= newest || reloadedFor.current === currentVersion) return;
+    reloadedFor.current = currentVersion;
+    reload();
+  }, [currentVersion, newest, phase, reload]);
+
   const loadOlder = () => {
     if (!loaded || more.state === "loading") return;
     const gen = generation.current;
@@ -325,8 +335,11 @@ export function HistoryView({
         open={asking !== null}
         entry={asking ?? lastAsked.current}
         userName={userName}
-        target={asking && currentFlags ? flagsAt(currentFlags, latestVersion, entries, asking.version) : null}
+        // The flags and the version they belong to come together from the pane; a version learnt here (a
+        // 412) that the pane has not caught up with yet leaves the comparison unknown, and Restore disabled.
+        target={asking && currentFlags && latestVersion === currentVersion ? flagsAt(currentFlags, currentVersion, entries, asking.version) : null}
         currentFlags={currentFlags ?? null}
+        comparable={currentFlags !== undefined}
         unsavedChanges={unsavedChanges}
         onConfirm={() => {
           const entry = asking;
@@ -370,6 +383,8 @@ interface RestoreDialogProps {
   /** The flags the restore leads to, when the loaded history allows computing them. */
   readonly target: Flags | null;
   readonly currentFlags: Flags | null;
+  /** The pane gave the current flags: a restore whose changes cannot be worked out is not offered. */
+  readonly comparable: boolean;
   readonly unsavedChanges: number;
   readonly onConfirm: () => void;
   readonly onCancel: () => void;
@@ -379,7 +394,7 @@ interface RestoreDialogProps {
  * A restore is saved and sent to X3 at once: before it, the administrator sees what changes, what each
  * deletion turned on will do, and that unsaved edits on screen are replaced.
  */
-function RestoreDialog({ open, entry, userName, target, currentFlags, unsavedChanges, onConfirm, onCancel }: RestoreDialogProps) {
+function RestoreDialog({ open, entry, userName, target, currentFlags, comparable, unsavedChanges, onConfirm, onCancel }: RestoreDialogProps) {
   const styles = useStyles();
   const { t } = useTranslation();
   const changes = target && currentFlags ? (Object.keys(target) as FlagCode[]).filter((c) => target[c] !== currentFlags[c]) : null;
@@ -407,7 +422,7 @@ function RestoreDialog({ open, entry, userName, target, currentFlags, unsavedCha
           </DialogContent>
           <DialogActions>
             <Button onClick={onCancel}>{t("admin.history.confirmCancel")}</Button>
-            <Button appearance="primary" onClick={onConfirm}>
+            <Button appearance="primary" disabled={comparable && target === null} onClick={onConfirm}>
               {t("admin.history.confirmRestore")}
             </Button>
           </DialogActions>

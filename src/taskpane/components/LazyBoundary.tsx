@@ -6,6 +6,7 @@
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
 import { Component, type ReactNode, Suspense } from "react";
 import { useTranslation } from "react-i18next";
+import { retryFailedViews } from "../lazy";
 
 interface BoundaryState {
   readonly failed: boolean;
@@ -25,7 +26,10 @@ class ChunkErrorBoundary extends Component<BoundaryProps, BoundaryState> {
     return { failed: true };
   }
 
-  private readonly retry = () => this.setState((s) => ({ failed: false, attempt: s.attempt + 1 }));
+  private readonly retry = () => {
+    retryFailedViews();
+    this.setState((s) => ({ failed: false, attempt: s.attempt + 1 }));
+  };
 
   override render(): ReactNode {
     if (this.state.failed) return this.props.failure(this.retry);

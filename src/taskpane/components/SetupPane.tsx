@@ -20,6 +20,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ArrowLeft20Regular, History20Regular } from "@fluentui/react-icons";
 import { useTranslation } from "react-i18next";
 import type { Entity, FlagCode, Flags } from "../../core/flags";
 import type { Me, X3User } from "../../core/setup";
@@ -276,12 +277,11 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
 
       <div className={styles.toolbar}>
         <Button
-          appearance={view === "setup" ? "secondary" : "subtle"}
-          aria-pressed={view === "history"}
+          icon={view === "history" ? <ArrowLeft20Regular /> : <History20Regular />}
           disabled={!api || !state.userCode}
           onClick={() => setView((v) => (v === "history" ? "setup" : "history"))}
         >
-          {t("toolbar.history")}
+          {view === "history" ? t("toolbar.backToSetup") : t("toolbar.history")}
         </Button>
         {view === "setup" && (
           <Button disabled={!state.edits || state.saving || !api} onClick={() => setPresetsOpen(true)}>
@@ -298,7 +298,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
             userName={state.userName ?? state.userCode}
             administrator={administrator}
             currentVersion={state.server?.version ?? state.base?.version ?? 0}
-            currentFlags={state.base?.flags}
+            currentFlags={state.server?.flags ?? state.base?.flags}
             unsavedChanges={dirtyFlags.length}
             onRestored={(setup) => {
               if (setup.userCode !== state.userCode) return;

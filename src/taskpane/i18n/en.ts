@@ -69,7 +69,7 @@ export const en = {
     apply: "Apply (then save)",
     cancel: "Cancel",
   },
-  toolbar: { history: "History", presets: "Presets…" },
+  toolbar: { history: "History", backToSetup: "Back to the setup", presets: "Presets…" },
   locked: "Locked by company policy: {{reason}}",
   entityOff: "Not synchronized in this X3 folder ({{parameter}} is No).",
   prerequisites: {

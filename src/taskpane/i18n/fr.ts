@@ -90,7 +90,7 @@ export const fr: Resources = {
     apply: "Appliquer (puis enregistrer)",
     cancel: "Annuler",
   },
-  toolbar: { history: "Historique", presets: "Modèles…" },
+  toolbar: { history: "Historique", backToSetup: "Retour au paramétrage", presets: "Modèles…" },
   locked: "Verrouillé par la politique de l'entreprise : {{reason}}",
   entityOff: "Non synchronisé dans ce dossier X3 ({{parameter}} vaut Non).",
   prerequisites: {
