@@ -17,6 +17,7 @@ import {
   type SyncparCode,
 } from "../core/flags";
 import type { sentencesEn } from "./i18n/sentences";
+import { listOf } from "./listFormat";
 
 export interface EntitySentences {
   /** What the user's changes in Outlook do in X3 (flags applied in X3). */
@@ -57,14 +58,12 @@ function entityWords(t: TFunction, entity: Entity): Record<EntityForm, string> {
 
 /** {{verbAnd}}, {{verbOr}} … for `prefix` "" (on), "off" (off) or "all" (every action of the direction). */
 function listWords(t: TFunction, language: string, actions: readonly Action[], prefix: string): Record<string, string> {
-  const and = new Intl.ListFormat(language, { type: "conjunction" });
-  const or = new Intl.ListFormat(language, { type: "disjunction" });
   const out: Record<string, string> = {};
   for (const form of ACTION_FORMS) {
     const words = actions.map((a) => t(`sentences.actions.${a}.${form}`));
     const name = prefix ? `${prefix}${capitalized(form)}` : form;
-    out[`${name}And`] = and.format(words);
-    out[`${name}Or`] = or.format(words);
+    out[`${name}And`] = listOf(language, words, "conjunction");
+    out[`${name}Or`] = listOf(language, words, "disjunction");
   }
   return out;
 }

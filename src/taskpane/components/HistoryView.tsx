@@ -22,7 +22,6 @@ import {
   tokens,
   useId,
 } from "@fluentui/react-components";
-import type { i18n as I18n, TFunction } from "i18next";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type FlagCode, type Flags, isFlagCode } from "../../core/flags";
@@ -30,6 +29,7 @@ import type { HistoryEntry, SyncSetup } from "../../core/setup";
 import { deletionsTurnedOn } from "../presets";
 import { DeletionWarnings, FlagChange } from "./FlagChange";
 import { type ApiClient, ApiError } from "../api";
+import { problemText } from "../problems";
 
 const DEFAULT_PAGE_SIZE = 20;
 
@@ -85,12 +85,6 @@ interface Loaded {
   readonly total: number;
   /** Pages loaded so far. */
   readonly pages: number;
-}
-
-function problemText(t: TFunction, i18n: I18n, err: unknown): string {
-  const code = err instanceof ApiError ? err.code : "generic";
-  const key = `problems.${code}`;
-  return code !== "generic" && i18n.exists(key) ? t(key, { code }) : t("problems.generic", { code });
 }
 
 export function HistoryView({

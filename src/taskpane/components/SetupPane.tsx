@@ -30,6 +30,7 @@ import { statusLine } from "../deliveryStatus";
 import { prefetchWhenIdle } from "../lazy";
 import { listOf, statusTime } from "../listFormat";
 import { deletionsTurnedOn } from "../presets";
+import { problemSentence } from "../problems";
 import { type Notice, type SetupSubject, useSyncSetup } from "../useSyncSetup";
 import { ConfirmDeleteDialog, HistoryView, ImpactPreview, PresetsDialog, UserPicker, X3ConnectionCheck } from "../views";
 import { FlagMatrix } from "./FlagMatrix";
@@ -212,11 +213,8 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
         return { intent: "warning", text: t("status.conflict", { flags: listOf(i18n.language, n.flags.map((c) => t(`flags.${c}`))) }) };
       case "roamingFailed":
         return { intent: "error", text: n.tooLarge ? t("status.roamingTooLarge") : t("status.roamingFailed", { message: n.message }) };
-      case "problem": {
-        const key = `problems.${n.code}`;
-        const text = i18n.exists(key) ? t(key, { email: mailbox, code: n.code }) : t("problems.generic", { code: n.code });
-        return { intent: "error", text };
-      }
+      case "problem":
+        return { intent: "error", text: problemSentence(t, i18n, n.code, { email: mailbox }) };
     }
   };
 

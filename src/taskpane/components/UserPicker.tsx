@@ -4,11 +4,11 @@
  */
 import { Button, Caption1, Combobox, Field, makeStyles, mergeClasses, Option, tokens } from "@fluentui/react-components";
 import { ArrowUndoRegular } from "@fluentui/react-icons";
-import type { i18n as I18n, TFunction } from "i18next";
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { UsersPage, X3User } from "../../core/setup";
-import { type ApiClient, ApiError } from "../api";
+import type { ApiClient } from "../api";
+import { problemText } from "../problems";
 
 /** How long typing must pause before the server is asked. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -45,12 +45,6 @@ type Answer = { readonly term: string; readonly page: UsersPage } | { readonly t
 
 const display = (u: X3User) => `${u.name} (${u.code})`;
 const sameUser = (a: X3User, b: X3User) => a.code.toUpperCase() === b.code.toUpperCase();
-
-function problemText(t: TFunction, i18n: I18n, err: unknown): string {
-  const code = err instanceof ApiError ? err.code : "generic";
-  const key = `problems.${code}`;
-  return code !== "generic" && i18n.exists(key) ? t(key, { code }) : t("problems.generic", { code });
-}
 
 export function UserPicker({ api, current, self, onSelect }: UserPickerProps) {
   const styles = useStyles();
