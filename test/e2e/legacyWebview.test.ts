@@ -15,7 +15,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { registerSecurity } from "../../src/server/plugins/security";
 import { registerStaticFiles } from "../../src/server/plugins/staticFiles";
-import { browserAvailable, launchChromium } from "./browser";
+import { browserAvailable, launchChromium, stubOfficeJs } from "./browser";
 import { installOfficeShim, type ShimOptions, type ShimWindow } from "./officeShim";
 
 const DIST = resolve(__dirname, "../../dist");
@@ -140,9 +140,7 @@ run("the pane in old Outlook webviews (Chromium with their user agents)", () => 
       locale: options.locale ?? "en-US",
     });
     contexts.push(context);
-    await context.route("https://appsforoffice.microsoft.com/**", (route) =>
-      route.fulfill({ status: 200, contentType: "text/javascript", body: "/* office.js: see the test's shim */" }),
-    );
+    await stubOfficeJs(context);
     if (options.withoutBundle) await context.route(/\/taskpane\.[0-9a-f]{16}\.js$/, (route) => route.abort());
     if (options.withoutLegacyScript) await context.route(/\/legacy-webview\.[0-9a-f]{16}\.js$/, (route) => route.abort());
     const page = await context.newPage();

@@ -2,44 +2,33 @@
  * The whole path, for real: the built pane in Chromium (with an Office shim for jsmith@contoso.com), the
  * add-in server over HTTPS with its SQLite store, and the X3 emulator's SYNCPAR table.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Agent, request } from "undici";
 import { PANE_CACHE_KEY } from "../../src/core/paneCache";
-import { loadConfig } from "../../src/server/config";
-import { type RunningAddinServer, startAddinServer } from "../../src/server/server";
-import { browserAvailable, launchChromium } from "./browser";
+import type { RunningAddinServer } from "../../src/server/server";
+import { browserAvailable, launchChromium, paneContext, type PaneServer, startPaneServer } from "./browser";
 import { installOfficeShim, type ShimOptions } from "./officeShim";
 
-const DIST = resolve(__dirname, "../../dist");
 const SHOTS = resolve(__dirname, "../../test-output/screenshots");
 const run = browserAvailable() ? describe : describe.skip;
 
 jest.setTimeout(90_000);
 
 run("the task pane in Chromium", () => {
-  let dir: string;
+  let running: PaneServer;
   let server: RunningAddinServer;
   let browser: Browser;
   let context: BrowserContext;
   let roaming: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, "taskpane.html"))) throw new Error("dist/ is not built: run `npm run build` (npm test does)");
     mkdirSync(SHOTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), "addin-e2e-"));
-    const config = loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: DIST, LOG_LEVEL: "silent" }, dir);
-    process.env.X3_EMULATOR_DATA = join(dir, "x3-emulator.json");
-    server = await startAddinServer(config, { officeCertsFolder: null, logger: false });
+    running = await startPaneServer("addin-e2e-");
+    server = running.server;
     browser = await launchChromium();
-    context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 320, height: 900 }, reducedMotion: "reduce" });
-    // office.js cannot come from Microsoft's CDN here: the shim stands in for it.
-    await context.route("https://appsforoffice.microsoft.com/**", (route) =>
-      route.fulfill({ status: 200, contentType: "text/javascript", body: "/* office.js: see the test's shim */" }),
-    );
+    context = await paneContext(browser);
     await context.exposeFunction("__saveRoaming", (json: string) => {
       roaming = JSON.parse(json) as Record<string, unknown>;
     });
@@ -48,9 +37,7 @@ run("the task pane in Chromium", () => {
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.close();
-    delete process.env.X3_EMULATOR_DATA;
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await running?.close();
   });
 
   async function openPane(shim: Partial<ShimOptions> = {}): Promise<Page> {

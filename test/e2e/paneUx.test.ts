@@ -7,17 +7,13 @@
  * Screenshots go to test-output/screenshots (ignored by git), to be looked at.
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { PANE_CACHE_KEY } from "../../src/core/paneCache";
-import { loadConfig } from "../../src/server/config";
-import { type RunningAddinServer, startAddinServer } from "../../src/server/server";
-import { browserAvailable, launchChromium } from "./browser";
+import type { RunningAddinServer } from "../../src/server/server";
+import { browserAvailable, launchChromium, paneContext, type PaneServer, startPaneServer } from "./browser";
 import { installOfficeShim, type ShimOptions, type ShimWindow } from "./officeShim";
 
-const DIST = resolve(__dirname, "../../dist");
 const SHOTS = resolve(__dirname, "../../test-output/screenshots");
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const run = browserAvailable() ? describe : describe.skip;
@@ -39,28 +35,19 @@ interface Open {
 }
 
 run("the pane as its users meet it (Chromium)", () => {
-  let dir: string;
+  let running: PaneServer;
   let server: RunningAddinServer;
   let browser: Browser;
   let context: BrowserContext;
   /** Each mailbox's roaming settings as Outlook last saved them. */
   const roaming = new Map<string, Record<string, unknown>>();
 
-  async function newContext(extra: Parameters<Browser["newContext"]>[0] = {}): Promise<BrowserContext> {
-    const c = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 320, height: 800 }, reducedMotion: "reduce", ...extra });
-    // office.js cannot come from Microsoft's CDN here: the shim stands in for it.
-    await c.route("https://appsforoffice.microsoft.com/**", (route) =>
-      route.fulfill({ status: 200, contentType: "text/javascript", body: "/* office.js: see the test's shim */" }),
-    );
-    return c;
-  }
+  const newContext = (extra: BrowserContextOptions = {}) => paneContext(browser, { viewport: { width: 320, height: 800 }, ...extra });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dir = await mkdtemp(join(tmpdir(), "addin-ux-"));
-    const config = loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: DIST, LOG_LEVEL: "silent" }, dir);
-    process.env.X3_EMULATOR_DATA = join(dir, "x3-emulator.json");
-    server = await startAddinServer(config, { officeCertsFolder: null, logger: false });
+    running = await startPaneServer("addin-ux-");
+    server = running.server;
     browser = await launchChromium();
     context = await newContext();
   });
@@ -68,9 +55,7 @@ run("the pane as its users meet it (Chromium)", () => {
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    await server?.close();
-    delete process.env.X3_EMULATOR_DATA;
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await running?.close();
   });
 
   async function openPane({ user = "jsmith", width = 320, language = "en-US", dark = false, context: c = context }: Open = {}): Promise<Page> {
