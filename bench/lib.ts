@@ -1,0 +1,109 @@
+/**
+ * What every part of `npm run bench` returns, and how the run reports it: a table on stdout and one JSON
+ * file per run in bench/results/. Budgets live here, in the benchmark, never in unit tests.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+
+export interface Budget {
+  /** What the budget says, in words: "≤ 140 KB gzip". */
+  readonly text: string;
+  readonly pass: boolean;
+}
+
+export interface Row {
+  /** e.g. "first load, gzip" */
+  readonly name: string;
+  readonly value: number;
+  /** "KB", "ms", "×", "req/s", "MB", "%" */
+  readonly unit: string;
+  readonly budget?: Budget;
+  /** Anything worth reading beside the number (p95, the floor it was divided by, …). */
+  readonly note?: string;
+}
+
+export interface Section {
+  /** "1. Pane weight" */
+  readonly title: string;
+  readonly rows: readonly Row[];
+  /** Set when the part could not run here (e.g. no PostgreSQL): printed instead of rows. */
+  readonly skipped?: string;
+  /** Raw figures kept in the JSON only. */
+  readonly details?: unknown;
+}
+
+export interface BenchPart {
+  readonly id: string;
+  run(): Promise<Section>;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
+}
+
+export const median = (values: readonly number[]): number => percentile(values, 50);
+
+export function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+export function formatTable(sections: readonly Section[]): string {
+  const lines: string[] = [];
+  for (const s of sections) {
+    lines.push("", s.title);
+    if (s.skipped) {
+      lines.push(`  skipped: ${s.skipped}`);
+      continue;
+    }
+    const nameWidth = Math.max(20, ...s.rows.map((r) => r.name.length));
+    for (const r of s.rows) {
+      const value = `${r.value} ${r.unit}`;
+      const budget = r.budget ? `${r.budget.pass ? "pass" : "MISS"}  (${r.budget.text})` : "";
+      const note = r.note ? `  ${r.note}` : "";
+      lines.push(`  ${pad(r.name, nameWidth)}  ${pad(value, 14)}  ${budget}${note}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    cores: cpu.length,
+    cpu: cpu[0]?.model ?? "unknown",
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+export function writeResults(dir: string, sections: readonly Section[], startedAt: Date): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
+  const budgets = sections.flatMap((s) => s.rows.filter((r) => r.budget).map((r) => ({ section: s.title, ...r })));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        machine: machine(),
+        command: "npm run bench",
+        allBudgetsMet: budgets.every((b) => b.budget!.pass),
+        sections,
+      },
+      null,
+      2,
+    ),
+  );
+  return file;
+}
