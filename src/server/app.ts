@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { type Policy, PolicySchema } from "../core/policy";
 import { ZodError } from "zod";
 import type { X3User } from "../core/setup";
@@ -67,6 +67,36 @@ export interface AppDependencies {
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
+/** A request's address for the logs: the path, and the query's names (short, plain ones only) without their values. */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  const names = url
+    .slice(q + 1)
+    .split("&")
+    .filter(Boolean)
+    .map((pair) => pair.split("=")[0]!)
+    .map((name) => `${/^[A-Za-z_][\w-]{0,31}$/.test(name) ? name : "…"}=…`);
+  return `${url.slice(0, q)}?${names.join("&")}`;
+}
+
+/**
+ * Never in a log line: the bearer token, cookies, and query values — a client that puts a token or a
+ * code in the address (`?access_token=`) must not have it written down, and a search may be a name.
+ */
+const LOG_REDACTION = {
+  redact: ["req.headers.authorization", "req.headers.cookie"],
+  serializers: {
+    req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+      method: req.method,
+      url: loggedUrl(req.url),
+      host: req.host,
+      remoteAddress: req.ip,
+      remotePort: req.socket?.remotePort,
+    }),
+  },
+};
+
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
 }
@@ -99,13 +129,28 @@ async function applyPolicyFile(setups: SetupService, file: string, log: FastifyB
 
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config } = deps;
+  // Filled once the security plugin is registered, before the app answers anything.
+  let securityHeaders: Record<string, string> = {};
   const options: FastifyServerOptions = {
-    logger: deps.logger ?? { level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    // A logger given by the caller (a test's stream, a level) keeps the redaction: what is checked is what runs.
+    logger: deps.logger === false ? false : { level: config.LOG_LEVEL, ...LOG_REDACTION, ...(typeof deps.logger === "object" ? deps.logger : {}) },
     bodyLimit: BODY_LIMIT_BYTES,
     // A hop count becomes "trust the n nearest hops"; addresses and booleans pass through.
     trustProxy: typeof config.TRUST_PROXY === "number" ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 100 },
+    // An address that cannot be decoded (%FF, %00…) or a parameter over maxParamLength is answered before
+    // routing, hooks and error handler: without this, as Fastify's own JSON with no security header.
+    frameworkErrors: (err, request, reply) => {
+      const tooLong = err.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const status = tooLong ? 414 : 400;
+      // Fastify types this reply generically; it is an ordinary one.
+      (reply as unknown as FastifyReply)
+        .code(status)
+        .headers({ ...securityHeaders, "x-request-id": request.id, "cache-control": "no-store" })
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(problem(status, "invalid-request", tooLong ? "The address is too long." : "The address is not valid."));
+    },
   };
   // Fastify types an HTTPS server apart; the routes do not care which one serves them.
   const app = (deps.https ? Fastify({ ...options, https: deps.https } as FastifyServerOptions) : Fastify(options)) as FastifyInstance;
@@ -155,7 +200,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.decorateRequest("caller", null);
 
-  await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? config.RATE_LIMIT_PER_ADDRESS });
+  securityHeaders = await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? config.RATE_LIMIT_PER_ADDRESS });
   await registerCompression(app);
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {

@@ -150,6 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push("TLS_CERT_FILE and TLS_KEY_FILE go together");
   }
   if (e.X3_BASE_URL && !e.X3_BASE_URL.startsWith("https://")) problems.push("X3_BASE_URL must be an https:// URL");
+  // The address is printed at start and may be logged: credentials in it would be written down with it.
+  if (e.X3_BASE_URL && /^[a-z]+:\/\/[^/?#]*@/i.test(e.X3_BASE_URL)) {
+    problems.push("X3_BASE_URL must not hold credentials (user:password@): give them as X3_USER and X3_PASSWORD");
+  }
   if (e.X3_BASE_URL && e.X3_AUTH === "basic" && !(e.X3_USER && e.X3_PASSWORD)) {
     problems.push("X3_USER and X3_PASSWORD are required with X3_BASE_URL (or X3_AUTH=connectedApp)");
   }

@@ -2,9 +2,9 @@
  * Security headers and rate limits. The pane is framed by Outlook on the web and loads office.js from
  * Microsoft's CDN; everything else comes from this origin.
  */
-import helmet from "@fastify/helmet";
-import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance } from "fastify";
+import helmet, { type FastifyHelmetOptions } from "@fastify/helmet";
+import rateLimit, { type FastifyRateLimitStore } from "@fastify/rate-limit";
+import Fastify, { type FastifyInstance } from "fastify";
 
 export const OFFICE_CDN = "https://appsforoffice.microsoft.com";
 
@@ -21,44 +21,103 @@ export const OUTLOOK_FRAME_ANCESTORS = [
   "https://*.officeapps.live.com",
 ];
 
-export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPerMinute: number }): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", OFFICE_CDN],
-        // Fluent UI (Griffel) inserts its style rules at run time.
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'", "data:"],
-        // The sign-in dialog exchanges its code for a token with Microsoft Entra ID.
-        "connect-src": ["'self'", "https://login.microsoftonline.com"],
-        "frame-src": ["'self'", OFFICE_CDN],
-        "frame-ancestors": ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
-        "base-uri": ["'none'"],
-        "form-action": ["'none'"],
-        "object-src": ["'none'"],
-      },
+type Counted = (error: Error | null, result?: { current: number; ttl: number }) => void;
+
+/**
+ * Fixed one-minute windows per key, answering each request with the count at its own arrival.
+ * @fastify/rate-limit's LocalStore hands every request of a key the same counter object and the plugin
+ * reads it after an await: a burst arriving in one turn of the event loop all sees the final count, and
+ * is refused whole — the first `max` requests included (test/security/rateLimits.test.ts).
+ */
+export class ArrivalCountStore implements FastifyRateLimitStore {
+  private readonly windows = new Map<string, { count: number; start: number }>();
+
+  /** At most this many keys are remembered; the oldest window is forgotten first, as LocalStore's LRU does. */
+  private readonly capacity = 10_000;
+
+  incr(key: string, callback: Counted, timeWindow: number): void {
+    const now = Date.now();
+    let window = this.windows.get(key);
+    if (!window || window.start + timeWindow <= now) {
+      this.windows.delete(key);
+      if (this.windows.size >= this.capacity) this.windows.delete(this.windows.keys().next().value!);
+      window = { count: 0, start: now };
+      this.windows.set(key, window);
+    }
+    window.count += 1;
+    callback(null, { current: window.count, ttl: window.start + timeWindow - now });
+  }
+
+  read(key: string, callback: Counted, timeWindow: number): void {
+    const window = this.windows.get(key);
+    const now = Date.now();
+    const alive = window && window.start + timeWindow > now;
+    callback(null, alive ? { current: window.count, ttl: window.start + timeWindow - now } : { current: 0, ttl: 0 });
+  }
+
+  child(): FastifyRateLimitStore {
+    return new ArrivalCountStore();
+  }
+}
+
+/** One policy for every response; no nonces, so the headers are the same on each. */
+export const HELMET_OPTIONS: FastifyHelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      "default-src": ["'self'"],
+      "script-src": ["'self'", OFFICE_CDN],
+      // Fluent UI (Griffel) inserts its style rules at run time.
+      "style-src": ["'self'", "'unsafe-inline'"],
+      "img-src": ["'self'", "data:"],
+      "font-src": ["'self'", "data:"],
+      // The sign-in dialog exchanges its code for a token with Microsoft Entra ID.
+      "connect-src": ["'self'", "https://login.microsoftonline.com"],
+      "frame-src": ["'self'", OFFICE_CDN],
+      "frame-ancestors": ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
+      "base-uri": ["'none'"],
+      "form-action": ["'none'"],
+      "object-src": ["'none'"],
     },
-    // frame-ancestors above decides who may frame the pane; X-Frame-Options cannot list Outlook's hosts.
-    frameguard: false,
-    // Outlook and the Microsoft 365 admin center load the icons from their own origins.
-    crossOriginResourcePolicy: { policy: "cross-origin" },
-    // The Office dialog API opens windows that report back to the pane.
-    crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
-    crossOriginEmbedderPolicy: false,
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: "no-referrer" },
-  });
+  },
+  // frame-ancestors above decides who may frame the pane; X-Frame-Options cannot list Outlook's hosts.
+  frameguard: false,
+  // Outlook and the Microsoft 365 admin center load the icons from their own origins.
+  crossOriginResourcePolicy: { policy: "cross-origin" },
+  // The Office dialog API opens windows that report back to the pane.
+  crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
+  crossOriginEmbedderPolicy: false,
+  hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  referrerPolicy: { policy: "no-referrer" },
+};
+
+/** Every response header helmet sets with HELMET_OPTIONS, as helmet itself writes them. */
+export async function securityHeaders(): Promise<Record<string, string>> {
+  const probe = Fastify({ logger: false });
+  await probe.register(helmet, HELMET_OPTIONS);
+  probe.get("/", async () => "");
+  const res = await probe.inject("/");
+  await probe.close();
+  const notHelmets = new Set(["content-type", "content-length", "date", "connection", "keep-alive"]);
+  return Object.fromEntries(Object.entries(res.headers).filter(([name]) => !notHelmets.has(name)).map(([name, value]) => [name, String(value)]));
+}
+
+/**
+ * Returns the security headers, for the few answers Fastify gives before any hook runs (an address that
+ * cannot be decoded: see `frameworkErrors` in app.ts).
+ */
+export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPerMinute: number }): Promise<Record<string, string>> {
+  await app.register(helmet, HELMET_OPTIONS);
 
   // Per address, before anything else runs (sign-in attempts included).
   await app.register(rateLimit, {
     global: true,
     max: opts.rateLimitPerMinute,
     timeWindow: "1 minute",
+    store: ArrivalCountStore,
     keyGenerator: (req) => req.ip,
   });
+  return securityHeaders();
 }
 
 /** Per signed-in mailbox, once sign-in has said who is calling: one user cannot starve the others behind a shared proxy address. */
@@ -68,6 +127,7 @@ export async function registerUserRateLimit(api: FastifyInstance, perMinute: num
     max: perMinute,
     timeWindow: "1 minute",
     hook: "preHandler",
+    store: ArrivalCountStore,
     nameSpace: "x3-sync-setup-user-",
     keyGenerator: (req) => req.caller?.email ?? req.ip,
   });
