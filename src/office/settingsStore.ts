@@ -1,7 +1,9 @@
 /**
  * Where the pane keeps its cache: Office roaming settings in Outlook, localStorage in the browser preview.
  * Roaming `saveAsync` calls are queued one at a time (Outlook on the web runs at most three at once) and a
- * transient failure is retried; a failure that stays is reported to the caller, never swallowed.
+ * transient failure is retried with growing waits; a failure that stays is reported to the caller, never
+ * swallowed. A failed save leaves the value set in Office's in-memory settings (Office does not roll it
+ * back), so the next successful save writes the latest value the pane set: nothing set is lost by a failure.
  */
 export interface SettingsStore {
   readonly kind: "roaming" | "local";
@@ -19,14 +21,20 @@ export class SettingsSaveError extends Error {
   ) {
     super(message);
   }
-  /** 9057: the add-in's settings exceed 32 KB. */
+  /** 9057: the add-in's settings (all its keys together) would exceed 32 KB. Trying again does not help. */
   get tooLarge(): boolean {
-    return this.code === 9057;
+    return Number(this.code) === 9057;
+  }
+  /** 9019: Office's internal error (the mailbox was busy, the connection dropped): worth another try. */
+  get transient(): boolean {
+    return TRANSIENT_CODES.has(Number(this.code));
   }
 }
 
-/** Office error codes worth a second try: 9019 (internal error, e.g. the mailbox was busy). */
 const TRANSIENT_CODES = new Set([9019]);
+
+/** Waits before the second, third and fourth try of a transient failure (about 7.5 s in all). */
+export const ROAMING_RETRY_DELAYS_MS: readonly number[] = [500, 2000, 5000];
 
 export class RoamingSettingsStore implements SettingsStore {
   readonly kind = "roaming" as const;
@@ -34,7 +42,7 @@ export class RoamingSettingsStore implements SettingsStore {
 
   constructor(
     private readonly settings: Office.RoamingSettings,
-    private readonly retryDelaysMs: readonly number[] = [500, 2000],
+    private readonly retryDelaysMs: readonly number[] = ROAMING_RETRY_DELAYS_MS,
   ) {}
 
   get(key: string): unknown {
@@ -60,7 +68,7 @@ export class RoamingSettingsStore implements SettingsStore {
         return;
       } catch (err) {
         const delay = this.retryDelaysMs[attempt];
-        if (!(err instanceof SettingsSaveError) || !TRANSIENT_CODES.has(Number(err.code)) || delay === undefined) throw err;
+        if (!(err instanceof SettingsSaveError) || !err.transient || delay === undefined) throw err;
         await new Promise((r) => setTimeout(r, delay));
       }
     }
@@ -68,11 +76,16 @@ export class RoamingSettingsStore implements SettingsStore {
 
   private saveOnce(): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.settings.saveAsync((result) => {
-        // Compared by value so the adapter does not depend on the Office global being loaded.
-        if (String(result.status) === "succeeded") resolve();
-        else reject(new SettingsSaveError(result.error?.code ?? "unknown", result.error?.message ?? "saveAsync failed"));
-      });
+      try {
+        this.settings.saveAsync((result) => {
+          // Compared by value so the adapter does not depend on the Office global being loaded.
+          if (String(result.status) === "succeeded") resolve();
+          else reject(new SettingsSaveError(result.error?.code ?? "unknown", result.error?.message ?? "saveAsync failed"));
+        });
+      } catch (err) {
+        // Some hosts throw instead of calling back (e.g. a value Office cannot serialize).
+        reject(new SettingsSaveError("unknown", err instanceof Error ? err.message : "saveAsync failed"));
+      }
     });
   }
 }

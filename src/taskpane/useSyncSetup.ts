@@ -5,12 +5,26 @@
  * (stale-while-revalidate). A save writes the change to the cache as pending before it is sent, so a
  * change the server did not acknowledge survives a closed pane or a lost network and is sent on the next
  * open. A 412 merges per flag against the version the user started from.
+ *
+ * Roaming settings may fail to save (9057: this add-in's 32 KB are full; 9019 after its retries). The
+ * change then stays on screen and in memory as pending, is still sent to the server, the user is told,
+ * and the cache is written again later (ROAMING_RETRY_MS) with whatever is latest then.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { changedFlags, type FlagCode, type Flags } from "../core/flags";
 import { mergeFlags } from "../core/merge";
-import { applyLocks } from "../core/policy";
-import { PANE_CACHE_KEY, PANE_CACHE_SCHEMA, type PaneCache, type PendingChange, readPaneCache } from "../core/paneCache";
+import { applyLocks } from "../core/locks";
+import {
+  inspectPaneCache,
+  mustWrite,
+  PANE_CACHE_KEY,
+  PANE_CACHE_SCHEMA,
+  type PaneCache,
+  type PendingChange,
+  type StoredPaneCache,
+  stillToSend,
+  storedForm,
+} from "../core/paneCache";
 import type { Prerequisites } from "../core/prerequisites";
 import type { Me, SyncSetup } from "../core/setup";
 import { type SettingsStore, SettingsSaveError } from "../office/settingsStore";
@@ -22,7 +36,8 @@ export type Notice =
   | { kind: "merged" }
   | { kind: "conflict"; flags: readonly FlagCode[] }
   | { kind: "problem"; code: string; detail: string | null }
-  | { kind: "roamingFailed"; tooLarge: boolean; message: string };
+  /** unsent: the value Outlook could not keep holds a change the server has not accepted yet. */
+  | { kind: "roamingFailed"; tooLarge: boolean; message: string; unsent: boolean };
 
 export interface SetupState {
   /** loading: nothing to show yet · cached: shown from the cache, server not heard yet · ready · failed. */
@@ -44,6 +59,8 @@ export interface SetupState {
 const POLL_MS = 3000;
 const POLL_MAX = 40;
 const RETRY_OFFLINE_MS = 30_000;
+/** After a failed roaming save, the cache is written again after these waits (the last one repeats). */
+export const ROAMING_RETRY_MS: readonly number[] = [5_000, 30_000, 120_000];
 
 /** The server looked at the change and will not take it as it is. */
 function isRefusal(err: unknown): boolean {
@@ -69,7 +86,10 @@ export interface SetupSubject {
 
 export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, subject: SetupSubject | null = null) {
   const own = subject === null;
-  const initialCache = useMemo(() => (own ? readPaneCache(settings.get(PANE_CACHE_KEY)) : null), [settings, own]);
+  // What the key held at open; a later version's value is only written over when it must be (mustWrite).
+  const stored = useMemo<StoredPaneCache>(() => (own ? inspectPaneCache(settings.get(PANE_CACHE_KEY)) : { state: "empty" }), [settings, own]);
+  const initialCache = stored.state === "current" || stored.state === "newer" ? stored.cache : null;
+  const storedRef = useRef(stored);
   const [state, setState] = useState<SetupState>(() => ({
     phase: initialCache ? "cached" : "loading",
     me: null,
@@ -94,23 +114,57 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
     setState((s) => ({ ...s, notices: kinds.length ? s.notices.filter((n) => !kinds.includes(n.kind)) : [] }));
   }, []);
 
-  /** Writes the cache and persists it; a failure is told to the user, the change stays on screen. */
+  const retryTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const retryCount = useRef(0);
+  useEffect(
+    () => () => {
+      if (retryTimer.current) clearTimeout(retryTimer.current);
+    },
+    [],
+  );
+
+  /**
+   * Writes the cache and persists it. On failure the user is told, the change stays on screen and in
+   * `cache.current` (so it is still sent, and resent by the next load), and the write is tried again later
+   * with the latest cache, never the failed value: an older value can never overwrite a newer one.
+   */
   const persist = useCallback(
-    async (next: PaneCache) => {
+    async (next: PaneCache): Promise<void> => {
       cache.current = next;
       // Another user's setup is kept in memory only, never in the administrator's mailbox.
-      if (!own) return;
+      if (!own || !mustWrite(storedRef.current, next)) return;
+      const stopRetry = () => {
+        if (retryTimer.current) clearTimeout(retryTimer.current);
+        retryTimer.current = null;
+      };
+      stopRetry();
       try {
-        settings.set(PANE_CACHE_KEY, next);
+        settings.set(PANE_CACHE_KEY, storedForm(next));
         await settings.save();
+        // Saved whole: an earlier failure's retry, set meanwhile, has nothing left to write.
+        stopRetry();
+        storedRef.current = { state: "current", cache: next };
+        retryCount.current = 0;
         clearNotices("roamingFailed");
       } catch (err) {
         const e = err instanceof SettingsSaveError ? err : new SettingsSaveError("unknown", String(err));
-        addNotice({ kind: "roamingFailed", tooLarge: e.tooLarge, message: e.message });
+        // What is set stays in Office's memory; the stored value is from before, or written by no one.
+        storedRef.current = { state: "current", cache: next };
+        addNotice({ kind: "roamingFailed", tooLarge: e.tooLarge, message: e.message, unsent: next.pending !== null });
+        // A later call (a save, a load) may have set a retry already: one timer at a time.
+        if (retryTimer.current) return;
+        const delay = ROAMING_RETRY_MS[Math.min(retryCount.current, ROAMING_RETRY_MS.length - 1)]!;
+        retryCount.current += 1;
+        retryTimer.current = setTimeout(() => {
+          retryTimer.current = null;
+          if (cache.current) void persistRef.current(cache.current);
+        }, delay);
       }
     },
     [settings, addNotice, clearNotices, own],
   );
+  const persistRef = useRef(persist);
+  persistRef.current = persist;
 
   const cacheFrom = useCallback(
     (setup: SyncSetup, userName: string, pending: PendingChange | null): PaneCache => ({
@@ -222,7 +276,9 @@ export function useSyncSetup(api: ApiClient | null, settings: SettingsStore, sub
       const userCode = server.userCode;
       const userName = subject?.name ?? me?.user.name ?? userCode;
       const cached = cache.current?.userCode === userCode ? cache.current : null;
-      const pending = cached?.pending ?? null;
+      // A change the server already holds (its acknowledgement was not kept: the cache could not be
+      // saved) is not sent again.
+      const pending = cached?.pending && stillToSend(cached.pending, server) ? cached.pending : null;
       // An answer overtaken by a save made meanwhile is older than the screen: dropped (the save's answer
       // is what counts, and is already shown and kept).
       const now = stateRef.current;

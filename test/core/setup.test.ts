@@ -1,6 +1,5 @@
 import { allFlags } from "../../src/core/flags";
 import { mergeFlags } from "../../src/core/merge";
-import { readPaneCache } from "../../src/core/paneCache";
 import { FlagsSchema, SetupUpdateSchema, UserCodeSchema, versionFromEtag } from "../../src/core/setup";
 
 describe("the setup payload schema", () => {
@@ -58,29 +57,5 @@ describe("per-flag merge", () => {
           expect(r.conflicts).toEqual([]);
           expect(r.merged.COROTKDLT).toBe(m !== b ? m : t);
         }
-  });
-});
-
-describe("the pane's cache in roaming settings", () => {
-  const good = {
-    schema: 1,
-    userCode: "JSMITH",
-    userName: "John Smith",
-    flags: allFlags(false),
-    version: 3,
-    seenAt: "2026-11-27T10:00:00.000Z",
-    pending: null,
-  };
-
-  it("reads a value of the current schema, as an object or as JSON text", () => {
-    expect(readPaneCache(good)).toEqual(good);
-    expect(readPaneCache(JSON.stringify(good))).toEqual(good);
-  });
-
-  it("treats corrupted or older values as nothing cached", () => {
-    expect(readPaneCache("{not json")).toBeNull();
-    expect(readPaneCache({ ...good, schema: 0 })).toBeNull();
-    expect(readPaneCache({ ...good, flags: { COROTKCRE: true } })).toBeNull();
-    expect(readPaneCache(undefined)).toBeNull();
   });
 });

@@ -6,7 +6,8 @@
  * ItemChanged (Mailbox 1.5) and OfficeThemeChanged (1.14). Saved settings go to the test through an exposed
  * function, so a reopened pane starts from them. The test drives Outlook through the page's window
  * (see ShimWindow): `__fireItemChanged()` as when the user selects another item under a pinned pane,
- * `__setOfficeTheme(dark)` as when the user switches Outlook's theme.
+ * `__setOfficeTheme(dark)` as when the user switches Outlook's theme. saveAsync fails as Office's does: 9057
+ * past 32 KB, and first with the codes given in `saveFailures` (`__saveOutcomes()` lists what happened).
  */
 export interface ShimOptions {
   readonly email: string;
@@ -20,6 +21,8 @@ export interface ShimOptions {
    * given. Below 1.14 there is no OfficeThemeChanged event, below 1.5 no ItemChanged: addHandlerAsync fails.
    */
   readonly mailboxVersion?: string;
+  /** Office error codes the first saveAsync calls fail with, in order (9019: internal error, 9057: too large). */
+  readonly saveFailures?: readonly number[];
 }
 
 /** What the shim adds to the page's window for the test (`page.evaluate(() => (window as unknown as ShimWindow)…)`). */
@@ -30,6 +33,8 @@ export interface ShimWindow {
   __setOfficeTheme(dark: boolean): number;
   /** How many handlers are registered for an Office.EventType value (e.g. "olkItemSelectedChanged"). */
   __officeHandlerCount(eventType: string): number;
+  /** Each roamingSettings.saveAsync call so far: "ok", or the error code it failed with. */
+  __saveOutcomes(): string[];
 }
 
 /** Runs in the page (serialized by Playwright): no closures over test variables. */
@@ -41,6 +46,7 @@ export function installOfficeShim(o: ShimOptions): void {
     __fireItemChanged: () => number;
     __setOfficeTheme: (dark: boolean) => number;
     __officeHandlerCount: (eventType: string) => number;
+    __saveOutcomes: () => string[];
   };
   const asyncResult = (status: "succeeded" | "failed", error?: { code: number; message: string }, asyncContext?: unknown) => ({
     status,
@@ -94,6 +100,8 @@ export function installOfficeShim(o: ShimOptions): void {
     for (const h of list) h(args);
     return list.length;
   };
+  const failures = [...(o.saveFailures ?? [])];
+  const outcomes: string[] = [];
   const roamingSettings = {
     get: (name: string) => working[name],
     set: (name: string, value: unknown) => {
@@ -104,8 +112,13 @@ export function installOfficeShim(o: ShimOptions): void {
     },
     saveAsync: (callback?: (r: unknown) => void) => {
       const json = JSON.stringify(working);
-      if (json.length > 32 * 1024) {
-        setTimeout(() => callback?.(asyncResult("failed", { code: 9057, message: "Settings too large" })));
+      // The 32 KB are counted on the settings as stored (JSON, UTF-8).
+      const injected = failures.shift();
+      const code = injected ?? (new TextEncoder().encode(json).length > 32 * 1024 ? 9057 : undefined);
+      outcomes.push(code === undefined ? "ok" : String(code));
+      if (code !== undefined) {
+        const message = code === 9057 ? "Settings too large" : "An internal error has occurred.";
+        setTimeout(() => callback?.(asyncResult("failed", { code, message })));
         return;
       }
       void w.__saveRoaming(json).then(() => callback?.(asyncResult("succeeded")));
@@ -125,6 +138,7 @@ export function installOfficeShim(o: ShimOptions): void {
     return fire(EventType.OfficeThemeChanged, { type: EventType.OfficeThemeChanged, officeTheme: context.officeTheme });
   };
   w.__officeHandlerCount = (eventType: string) => handlers[eventType]?.length ?? 0;
+  w.__saveOutcomes = () => [...outcomes];
   w.Office = {
     HostType: { Outlook: "Outlook" },
     PlatformType: { OfficeOnline: "OfficeOnline" },
