@@ -12,6 +12,32 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 const { productionManifest } = require("./build-tools/manifest");
 const { UnifiedManifestPlugin } = require("./build-tools/unified-manifest");
 
+/**
+ * Writes a Brotli and a gzip copy beside every script, style, page and manifest over 1 KB, compressed once
+ * at build time at the highest level, which the server sends as they are (@fastify/static's
+ * `preCompressed`) instead of compressing the pane's scripts again on every open.
+ */
+class PrecompressPlugin {
+  apply(compiler) {
+    const name = "PrecompressPlugin";
+    const zlib = require("node:zlib");
+    compiler.hooks.thisCompilation.tap(name, (compilation) => {
+      compilation.hooks.processAssets.tap({ name, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_REPORT }, (assets) => {
+        for (const [file, source] of Object.entries(assets)) {
+          if (!/\.(js|css|html|xml|json|svg)$/.test(file)) continue;
+          const buffer = source.buffer();
+          if (buffer.length < 1024) continue;
+          const br = zlib.brotliCompressSync(buffer, {
+            params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buffer.length },
+          });
+          compilation.emitAsset(`${file}.br`, new webpack.sources.RawSource(br), { compressed: true });
+          compilation.emitAsset(`${file}.gz`, new webpack.sources.RawSource(zlib.gzipSync(buffer, { level: 9 })), { compressed: true });
+        }
+      });
+    });
+  }
+}
+
 const LEGACY_WEBVIEW_SOURCE = path.resolve(__dirname, "src/taskpane/legacy-webview.js");
 
 /**
@@ -74,6 +100,12 @@ module.exports = (env = {}, argv = {}) => {
           // Type checking is `npm run typecheck`; ES modules here let webpack tree-shake Fluent UI.
           options: { transpileOnly: true, compilerOptions: { module: "esnext", sourceMap: true } },
         },
+        // The string tables only declare constants: a re-export nobody uses (sentences.ts → sentences.fr.ts,
+        // kept for the tests) must not pull French into the first chunk.
+        { test: /[\\/]src[\\/]taskpane[\\/]i18n[\\/]/, sideEffects: false },
+        // The pane uses only react-i18next's context (src/taskpane/i18n/react.ts); its modules only declare,
+        // so the rest of the package (its hook, Trans, i18next glue) is left out.
+        { test: /[\\/]node_modules[\\/]react-i18next[\\/]/, sideEffects: false },
       ],
     },
     // Fluent UI v9 supports evergreen browsers only: no polyfills are shipped.
@@ -95,6 +127,7 @@ module.exports = (env = {}, argv = {}) => {
         scriptLoading: "defer",
       }),
       new LegacyWebviewScriptPlugin(),
+      ...(production ? [new PrecompressPlugin()] : []),
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*.png", to: "assets/[name][ext]" },

@@ -4,7 +4,12 @@
  * and action decides: applied when on, kept out of Outlook when off.
  */
 import { z } from "zod";
-import { type Action, ENTITIES, type Entity, type FlagCode, flagCodeOf, type Flags, isFlagCode } from "./flags";
+import { type Action, ENTITIES, type Entity } from "./flags";
+import type { PendingChanges } from "./impactLines";
+import type { SameType } from "./sameType";
+
+// The pane's impact preview imports these from ./impactLines (zod-free); the server from here.
+export { type ImpactLine, impactOf, type PendingChanges } from "./impactLines";
 
 /** SYNCDATA's SYDTYP and SYDATTTYP codes (X3-CONTRACT.md). */
 const ENTITY_OF_TYPE: Readonly<Record<string, Entity>> = { COR: "contact", TSK: "task", CLL: "call", BAP: "appointment" };
@@ -21,7 +26,7 @@ export const PendingChangesSchema = z.strictObject({
   call: countsShape,
   appointment: countsShape,
 });
-export type PendingChanges = z.output<typeof PendingChangesSchema>;
+true satisfies SameType<z.output<typeof PendingChangesSchema>, PendingChanges>;
 
 export const ImpactResponseSchema = z.strictObject({
   userCode: z.string(),
@@ -41,27 +46,4 @@ export function countPendingChanges(rows: readonly { type: string; action: strin
     if (entity && action) counts[entity][action] += 1;
   }
   return counts;
-}
-
-export interface ImpactLine {
-  readonly entity: Entity;
-  readonly action: Action;
-  readonly flag: FlagCode;
-  readonly count: number;
-  /** True: the next synchronization applies them in Outlook; false: the flag keeps them out. */
-  readonly applied: boolean;
-}
-
-/** Per entity and action with waiting changes, whether the given (possibly unsaved) flags let them through. */
-export function impactOf(pending: PendingChanges, flags: Flags): ImpactLine[] {
-  const lines: ImpactLine[] = [];
-  for (const entity of ENTITIES) {
-    for (const action of ["create", "update", "delete"] as const) {
-      const count = pending[entity][action];
-      const flag = flagCodeOf(entity, "outlook", action);
-      if (count === 0 || !isFlagCode(flag)) continue;
-      lines.push({ entity, action, flag, count, applied: flags[flag] });
-    }
-  }
-  return lines;
 }

@@ -4,7 +4,9 @@
 import { z } from "zod";
 import { FLAG_CODES, type FlagCode, type Flags } from "./flags";
 import { LockSchema, PolicySchema } from "./policy";
+import type { PaneSignIn } from "./paneSignIn";
 import { PrerequisitesSchema } from "./prerequisites";
+import type { SameType } from "./sameType";
 
 /** X3 user codes (AUTILIS.USR): letters, digits and underscore, up to 10 characters; compared in upper case. */
 export const UserCodeSchema = z
@@ -125,7 +127,9 @@ export const PaneSignInSchema = z.discriminatedUnion("mode", [
     scopes: z.array(z.string().min(1)).min(1),
   }),
 ]);
-export type PaneSignIn = z.output<typeof PaneSignInSchema>;
+export type { PaneSignIn } from "./paneSignIn";
+// The pane checks this answer with the hand-written isPaneSignIn (it does not ship zod): same type both ways.
+true satisfies SameType<z.output<typeof PaneSignInSchema>, PaneSignIn>;
 
 export const PolicyResponseSchema = z.strictObject({ policy: PolicySchema, version: z.number().int().nonnegative() });
 
@@ -159,13 +163,4 @@ export const ProblemSchema = z.object({
 });
 export type Problem = z.output<typeof ProblemSchema>;
 
-export function etagOf(version: number): string {
-  return `"${version}"`;
-}
-
-/** Parses an If-Match value into a version; null when it is not one of ours (a weak or foreign tag). */
-export function versionFromEtag(header: string | undefined): number | null {
-  if (!header) return null;
-  const m = /^\s*"(\d{1,15})"\s*$/.exec(header);
-  return m ? Number(m[1]) : null;
-}
+export { etagOf, versionFromEtag } from "./etag";

@@ -11,7 +11,7 @@
  * settings (other mail clients read them) nor in localStorage.
  */
 import type { AuthenticationResult, Configuration, IPublicClientApplication } from "@azure/msal-browser";
-import { type PaneSignIn, PaneSignInSchema } from "../core/setup";
+import { isPaneSignIn, type PaneSignIn } from "../core/paneSignIn";
 import { ApiError, devTokenSource, type TokenSource } from "../taskpane/api";
 
 /** What `GET /api/v1/auth/config` answers (src/server/auth/configRoute.ts). */
@@ -82,7 +82,7 @@ function failure(err: unknown, otherwise: SignInFailure): SignInError {
 }
 
 export function isSignInConfig(value: unknown): value is SignInConfig {
-  return PaneSignInSchema.safeParse(value).success;
+  return isPaneSignIn(value);
 }
 
 /** How this server signs the pane in. */

@@ -3,12 +3,8 @@
  * own sign-in) or the browser preview (localStorage, a demo user picked from the development server).
  */
 import {
-  Field,
   FluentProvider,
   makeStyles,
-  MessageBar,
-  MessageBarBody,
-  Select,
   teamsHighContrastTheme,
   type Theme,
   Title3,
@@ -16,16 +12,20 @@ import {
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
-import type { i18n } from "i18next";
-import { useEffect, useMemo, useState } from "react";
-import { I18nextProvider, useTranslation } from "react-i18next";
-import type { X3User } from "../core/setup";
+import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { currentTheme, type OutlookHost, onItemChanged, type PaneTheme, watchTheme } from "../office/officeHost";
-import { LocalSettingsStore, RoamingSettingsStore } from "../office/settingsStore";
-import { paneTokenSource } from "../office/signIn";
-import { ApiClient, demoUsers, devTokenSource } from "./api";
+import { RoamingSettingsStore } from "../office/settingsStore";
+import { ApiClient, ApiError, type TokenSource } from "./api";
 import { PaneErrorBoundary } from "./components/LazyBoundary";
 import { SetupPane } from "./components/SetupPane";
+import { I18nProvider, useTranslation } from "./i18n/react";
+import type { PaneI18n } from "./i18n/translator";
+
+/**
+ * The browser preview (development only: a demo user picked from the development server) is a chunk of its
+ * own: its Select and Field are not part of the Outlook pane's first load. Never prefetched in Outlook.
+ */
+const BrowserPreview = lazy(() => import(/* webpackChunkName: "preview" */ "./components/BrowserPreview").then((m) => ({ default: m.BrowserPreview })));
 
 const useStyles = makeStyles({
   root: { minHeight: "100vh", boxSizing: "border-box", padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM} 0` },
@@ -35,7 +35,7 @@ const useStyles = makeStyles({
 
 export interface AppProps {
   readonly host: OutlookHost | null;
-  readonly i18n: i18n;
+  readonly i18n: PaneI18n;
 }
 
 /** Fluent's theme for Outlook's: light, dark, or high contrast when Windows forces its colours. */
@@ -50,14 +50,22 @@ export function App({ host, i18n }: AppProps) {
   const [look, setLook] = useState<PaneTheme>(() => currentTheme(host));
   useEffect(() => watchTheme(host, setLook), [host]);
   return (
-    <I18nextProvider i18n={i18n}>
+    <I18nProvider i18n={i18n}>
       <FluentProvider theme={fluentThemeOf(look)} className={styles.root} lang={i18n.language} data-theme={look.highContrast ? "high-contrast" : look.theme}>
         <main className={styles.main}>
           <Heading />
-          <PaneErrorBoundary>{host ? <OutlookPane host={host} /> : <BrowserPreview />}</PaneErrorBoundary>
+          <PaneErrorBoundary>
+            {host ? (
+              <OutlookPane host={host} />
+            ) : (
+              <Suspense fallback={null}>
+                <BrowserPreview />
+              </Suspense>
+            )}
+          </PaneErrorBoundary>
         </main>
       </FluentProvider>
-    </I18nextProvider>
+    </I18nProvider>
   );
 }
 
@@ -71,51 +79,29 @@ function Heading() {
   );
 }
 
+/**
+ * The pane's sign-in (src/office/signIn.ts) is a chunk of its own, fetched at the first API call — after the
+ * first render, which comes from roaming settings. A failed download is a network problem, tried again at
+ * the next call.
+ */
+function lazyPaneTokenSource(mailbox: string): TokenSource {
+  let source: Promise<TokenSource> | null = null;
+  return async (forceRefresh) => {
+    source ??= import(/* webpackChunkName: "signin" */ "../office/signIn").then(
+      (m) => m.paneTokenSource(mailbox),
+      () => {
+        source = null;
+        throw new ApiError(0, "network");
+      },
+    );
+    return (await source)(forceRefresh);
+  };
+}
+
 function OutlookPane({ host }: { host: OutlookHost }) {
   const settings = useMemo(() => new RoamingSettingsStore(host.roamingSettings), [host]);
   // The server says how to sign in (development or Entra ID) at the first API call, not before the first render.
-  const api = useMemo(() => new ApiClient(paneTokenSource(host.mailboxEmail)), [host]);
+  const api = useMemo(() => new ApiClient(lazyPaneTokenSource(host.mailboxEmail)), [host]);
   // A pinned pane stays open while the user selects other items: it keeps its state (nothing here depends on the item).
   return <SetupPane api={api} settings={settings} mailbox={host.mailboxEmail} onItemChanged={onItemChanged} />;
-}
-
-const PREVIEW_USER_KEY = "x3-sync-setup:preview-user";
-
-function BrowserPreview() {
-  const { t } = useTranslation();
-  const [users, setUsers] = useState<X3User[] | null>(null);
-  const [email, setEmail] = useState<string>(() => localStorage.getItem(PREVIEW_USER_KEY) ?? "");
-  const [failed, setFailed] = useState(false);
-
-  useEffect(() => {
-    demoUsers()
-      .then(setUsers)
-      .catch(() => setFailed(true));
-  }, []);
-
-  const choose = (value: string) => {
-    setEmail(value);
-    localStorage.setItem(PREVIEW_USER_KEY, value);
-  };
-  const settings = useMemo(() => new LocalSettingsStore(localStorage, `x3-sync-setup:${email}:`), [email]);
-  const api = useMemo(() => (email ? new ApiClient(devTokenSource(email)) : null), [email]);
-
-  return (
-    <>
-      <MessageBar intent="info">
-        <MessageBarBody>{t("preview.banner")}</MessageBarBody>
-      </MessageBar>
-      <Field label={t("preview.pickUser")} validationState={failed ? "error" : "none"} validationMessage={failed ? t("problems.sign-in-unavailable") : undefined}>
-        <Select value={email} onChange={(_, data) => choose(data.value)} data-testid="demo-user">
-          <option value="">{t("preview.pickUserPlaceholder")}</option>
-          {(users ?? []).map((u) => (
-            <option key={u.code} value={u.email}>
-              {u.name} ({u.code})
-            </option>
-          ))}
-        </Select>
-      </Field>
-      {api ? <SetupPane key={email} api={api} settings={settings} mailbox={email} /> : <p>{t("preview.choose")}</p>}
-    </>
-  );
 }

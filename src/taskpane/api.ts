@@ -6,7 +6,8 @@ import type { Flags } from "../core/flags";
 import type { ConnectionReport } from "../core/connectionReport";
 import type { ImpactResponse } from "../core/impact";
 import type { Prerequisites } from "../core/prerequisites";
-import { etagOf, type HistoryPage, type Me, type Problem, type SyncSetup, type UsersPage, type X3User } from "../core/setup";
+import { etagOf } from "../core/etag";
+import type { HistoryPage, Me, Problem, SyncSetup, UsersPage, X3User } from "../core/setup";
 
 export class ApiError extends Error {
   constructor(

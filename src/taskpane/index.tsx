@@ -1,8 +1,11 @@
 /** Entry point: wait for Office (or find it absent), pick the language, render. */
+// First, before the modules below are evaluated: the strings' download (see preloadStrings.ts).
+import "./preloadStrings";
 import { createRoot } from "react-dom/client";
 import { detectOutlook } from "../office/officeHost";
 import { App } from "./App";
-import { createI18n, languageOf } from "./i18n";
+import { languageOf } from "./i18n/language";
+import { loadI18n } from "./i18n/load";
 
 /**
  * Internet Explorer (Trident) and the old Microsoft Edge (EdgeHTML: "Edge/18…"; the current Edge says "Edg/")
@@ -37,9 +40,8 @@ async function boot(): Promise<void> {
     return;
   }
   const host = await detectOutlook();
-  const language = languageOf(host?.displayLanguage ?? navigator.language);
-  document.documentElement.lang = language;
-  const i18n = createI18n(language);
+  const i18n = await loadI18n(languageOf(host?.displayLanguage ?? navigator.language));
+  document.documentElement.lang = i18n.language;
   document.title = i18n.t("app.title");
   createRoot(container).render(<App host={host} i18n={i18n} />);
 }

@@ -7,7 +7,13 @@ import { type ComponentType, createElement, lazy, type LazyExoticComponent } fro
 
 export type Prefetchable<P> = ComponentType<P> & { prefetch(): Promise<unknown> };
 
-const all: Prefetchable<never>[] = [];
+/** What to fetch once the pane is idle: every lazy view, and whatever else registered with prefetchLater. */
+const tasks: (() => Promise<unknown>)[] = [];
+
+/** Adds a download to the ones made once the pane is idle (after the lazy views registered so far). */
+export function prefetchLater(task: () => Promise<unknown>): void {
+  tasks.push(task);
+}
 /** Views whose download failed: they get a fresh lazy component when the user asks to try again. */
 const resets = new Set<() => void>();
 
@@ -40,19 +46,19 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
   };
   const View = (props: P) => createElement(inner as ComponentType<P>, props);
   const view = Object.assign(View, { prefetch: () => get().catch(() => undefined) });
-  all.push(view as unknown as Prefetchable<never>);
+  tasks.push(view.prefetch);
   return view;
 }
 
-/** Once the pane has painted and the main thread is idle, fetch every lazy view, one at a time. */
+/** Once the pane has painted and the main thread is idle, fetch every lazy view (and the rest), one at a time. */
 export function prefetchWhenIdle(win: Window = window): () => void {
   let cancelled = false;
   const idle = (cb: () => void) =>
     "requestIdleCallback" in win ? win.requestIdleCallback(cb, { timeout: 2000 }) : (win as Window).setTimeout(cb, 200);
   idle(async () => {
-    for (const view of all) {
+    for (const task of tasks) {
       if (cancelled) return;
-      await view.prefetch();
+      await task();
     }
   });
   return () => {

@@ -14,7 +14,7 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { deleteConsequence } from "../sentences";
 

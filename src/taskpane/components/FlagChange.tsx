@@ -3,7 +3,7 @@
  * Off → On" on screen, "from Off to On" for screen readers (which read an arrow aloud).
  */
 import { makeStyles, MessageBar, MessageBarBody } from "@fluentui/react-components";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { deleteConsequence } from "../sentences";
 

@@ -1,7 +1,7 @@
 /** The help text of one flag, in a popover anchored to its "i" button (lazy chunk). */
 import { makeStyles, Popover, PopoverSurface, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { type RefObject, useEffect } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { flagHelp } from "../sentences";
 

@@ -21,7 +21,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { memo, useMemo } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import { ACTIONS, type Action, ENTITIES, type Entity, FLAGS, type FlagCode, type Flags, flagCodeOf, isFlagCode, SIDES, type Side } from "../../core/flags";
 import type { SyncSetup } from "../../core/setup";
 import { bothWaysDeletionWarning, entitySentences } from "../sentences";

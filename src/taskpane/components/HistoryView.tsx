@@ -23,7 +23,7 @@ import {
   useId,
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import { type FlagCode, type Flags, isFlagCode } from "../../core/flags";
 import type { HistoryEntry, SyncSetup } from "../../core/setup";
 import { deletionsTurnedOn } from "../presets";

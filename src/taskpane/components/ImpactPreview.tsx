@@ -4,9 +4,9 @@
  */
 import { Button, makeStyles, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { useCallback, useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { Flags } from "../../core/flags";
-import { impactOf, type PendingChanges } from "../../core/impact";
+import { impactOf, type PendingChanges } from "../../core/impactLines";
 import { type ApiClient, ApiError } from "../api";
 
 const useStyles = makeStyles({

@@ -5,7 +5,7 @@
 import { Button, makeStyles } from "@fluentui/react-components";
 import { Info16Regular } from "@fluentui/react-icons";
 import { useCallback, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { FlagInfoPopover } from "../views";
 import { LazyBoundary } from "./LazyBoundary";

@@ -5,7 +5,7 @@
  */
 import { Button, MessageBar, MessageBarActions, MessageBarBody } from "@fluentui/react-components";
 import { Component, type ReactNode, Suspense } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import { retryFailedViews } from "../lazy";
 
 interface BoundaryState {

@@ -3,7 +3,7 @@
  * parameter an administrator must set, and where. Editing stays possible.
  */
 import { makeStyles, MessageBar, MessageBarBody, MessageBarTitle, tokens } from "@fluentui/react-components";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { Prerequisites as PrerequisitesData } from "../../core/prerequisites";
 
 const useStyles = makeStyles({

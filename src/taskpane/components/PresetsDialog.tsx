@@ -18,7 +18,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useEffect, useMemo, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { Entity, Flags } from "../../core/flags";
 import type { Locks } from "../../core/policy";
 import { applyPreset, deletionsTurnedOn, type Preset, PRESETS } from "../presets";

@@ -21,7 +21,7 @@ import {
 } from "@fluentui/react-components";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { ArrowLeft20Regular, History20Regular } from "@fluentui/react-icons";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { Entity, FlagCode, Flags } from "../../core/flags";
 import type { Me, X3User } from "../../core/setup";
 import type { SettingsStore } from "../../office/settingsStore";
@@ -212,7 +212,11 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
       case "conflict":
         return { intent: "warning", text: t("status.conflict", { flags: listOf(i18n.language, n.flags.map((c) => t(`flags.${c}`))) }) };
       case "roamingFailed":
-        return { intent: "error", text: n.tooLarge ? t("status.roamingTooLarge") : t("status.roamingFailed", { message: n.message }) };
+        // An unsent change only on screen is urgent (the pane must stay open); a saved one only loses the cache.
+        return {
+          intent: n.unsent ? "warning" : "info",
+          text: t(`status.${n.tooLarge ? "roamingFull" : "roamingRetry"}${n.unsent ? "Unsent" : "Saved"}`, { message: n.message }),
+        };
       case "problem":
         return { intent: "error", text: problemSentence(t, i18n, n.code, { email: mailbox }) };
     }

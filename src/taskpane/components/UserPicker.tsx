@@ -5,7 +5,7 @@
 import { Button, Caption1, Combobox, Field, makeStyles, mergeClasses, Option, tokens } from "@fluentui/react-components";
 import { ArrowUndoRegular } from "@fluentui/react-icons";
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { UsersPage, X3User } from "../../core/setup";
 import type { ApiClient } from "../api";
 import { problemText } from "../problems";

@@ -1,7 +1,7 @@
 /** Administrators: test the connection to X3, step by step, with what to fix. */
 import { Button, makeStyles, Spinner, Subtitle2, Text, tokens } from "@fluentui/react-components";
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/react";
 import type { ConnectionReport } from "../../core/connectionReport";
 import { type ApiClient, ApiError } from "../api";
 

@@ -1,5 +1,4 @@
 import { FLAGS } from "../../core/flags";
-import { adminEn } from "./admin";
 import { sentencesEn } from "./sentences";
 
 const flagLabels = Object.fromEntries(FLAGS.map((f) => [f.code, f.label]));
@@ -7,7 +6,6 @@ const flagLabels = Object.fromEntries(FLAGS.map((f) => [f.code, f.label]));
 export const en = {
   app: { title: "X3 synchronization setup" },
   sentences: sentencesEn,
-  admin: adminEn,
   preview: {
     banner: "Browser preview — not connected to Outlook. Settings are kept in this browser.",
     pickUser: "Demo user",
@@ -140,6 +138,13 @@ export const en = {
     saveFailed: "The change was not saved: {{message}}",
     roamingFailed: "Outlook could not keep your settings ({{message}}). Your change is still on screen: save again.",
     roamingTooLarge: "Outlook's settings storage for this add-in is full; your change is not kept in Outlook.",
+    roamingFullUnsent:
+      "Outlook's settings storage for this add-in is full, so your change cannot be kept in Outlook. It stays on screen and is being sent to the server: keep this pane open until the change is saved. If this message comes back, tell your IT department.",
+    roamingFullSaved:
+      "Outlook's settings storage for this add-in is full. Your change is saved on the server, which the pane reads each time it opens. If this message comes back, tell your IT department.",
+    roamingRetryUnsent:
+      "Outlook could not keep your change ({{message}}); the pane tries again. It stays on screen and is being sent to the server: keep this pane open until the change is saved.",
+    roamingRetrySaved: "Outlook could not update its copy of your setup ({{message}}); the pane tries again. Your change is saved on the server.",
   },
   problems: {
     "no-x3-user": "No X3 user has the e-mail address {{email}}. Ask your X3 administrator to enter it on your X3 user (Setup > Users > Users, e-mail).",

@@ -1,7 +1,6 @@
 import type { FlagCode } from "../../core/flags";
-import { adminFr } from "./admin";
 import type { Resources } from "./en";
-import { sentencesFr } from "./sentences";
+import { sentencesFr } from "./sentences.fr";
 
 const flagLabels: Record<FlagCode, string> = {
   COROTKCRE: "Créer contact Outlook",
@@ -32,7 +31,6 @@ const flagLabels: Record<FlagCode, string> = {
 export const fr: Resources = {
   app: { title: "Paramétrage de la synchronisation X3" },
   sentences: sentencesFr,
-  admin: adminFr,
   preview: {
     banner: "Aperçu dans le navigateur — non connecté à Outlook. Les paramètres sont gardés dans ce navigateur.",
     pickUser: "Utilisateur de démonstration",
@@ -161,6 +159,14 @@ export const fr: Resources = {
     saveFailed: "La modification n'a pas été enregistrée : {{message}}",
     roamingFailed: "Outlook n'a pas pu conserver vos paramètres ({{message}}). Votre modification est toujours à l'écran : enregistrez de nouveau.",
     roamingTooLarge: "L'espace de paramètres d'Outlook pour ce complément est plein ; votre modification n'est pas conservée dans Outlook.",
+    roamingFullUnsent:
+      "L'espace de paramètres d'Outlook pour ce complément est plein : votre modification ne peut pas y être conservée. Elle reste à l'écran et est en cours d'envoi au serveur : gardez ce volet ouvert jusqu'à ce qu'elle soit enregistrée. Si ce message revient, prévenez votre service informatique.",
+    roamingFullSaved:
+      "L'espace de paramètres d'Outlook pour ce complément est plein. Votre modification est enregistrée sur le serveur, que le volet consulte à chaque ouverture. Si ce message revient, prévenez votre service informatique.",
+    roamingRetryUnsent:
+      "Outlook n'a pas pu conserver votre modification ({{message}}) ; le volet réessaie. Elle reste à l'écran et est en cours d'envoi au serveur : gardez ce volet ouvert jusqu'à ce qu'elle soit enregistrée.",
+    roamingRetrySaved:
+      "Outlook n'a pas pu mettre à jour sa copie de votre paramétrage ({{message}}) ; le volet réessaie. Votre modification est enregistrée sur le serveur.",
   },
   problems: {
     "no-x3-user": "Aucun utilisateur X3 n'a l'adresse e-mail {{email}}. Demandez à votre administrateur X3 de la saisir sur votre utilisateur X3 (Paramétrage > Utilisateurs > Utilisateurs, e-mail).",

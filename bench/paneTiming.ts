@@ -1,0 +1,184 @@
+/// <reference lib="dom" />
+/**
+ * Part 2 of `npm run bench`: time to usable in headless Chromium, against a floor.
+ *
+ * The add-in server (build/server; HTTPS, its embedded X3 emulator, SQLite in a temporary folder) serves a copy of the
+ * production build (dist/, without source maps) plus bench/fixtures/floor.html: a static page with the same
+ * 23 flags as plain checkboxes. Every load is cold: a new browser context (empty HTTP cache, no service
+ * worker), the Office shim of the browser tests standing in for office.js, its roaming settings pre-filled
+ * with the cache the pane itself wrote for the user at a warm-up load — so the first screen comes from
+ * roaming settings, as in Outlook.
+ *
+ * Usable = the first animation frame in which the document holds the 23 flag inputs (`[data-flag] input`)
+ * and, for the pane, each one's checked state is the user's flag. Measured in the page: performance.now()
+ * (milliseconds since navigation start) in a requestAnimationFrame-polled check that starts as soon as the
+ * navigation commits. The floor is measured the same way (23 inputs, nothing to compare).
+ *
+ * Three series of 20 loads, interleaved so that the machine's load weighs on each alike: the floor, the pane,
+ * and the pane with every /api/ request held 2 s before it reaches the server (the first render must not
+ * wait for the network). Budgets: pane median ≤ 2.5 × floor median, slow-API pane median ≤ 2.5 × floor.
+ */
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { PANE_CACHE_KEY } from "../src/core/paneCache";
+import type * as ServerConfig from "../src/server/config";
+import type * as Server from "../src/server/server";
+import type * as E2eBrowser from "../test/e2e/browser";
+import { installOfficeShim, type ShimOptions } from "../test/e2e/officeShim";
+import { type BenchPart, median, percentile, type Row, round } from "./lib";
+
+const ROOT = join(__dirname, "..", "..", "..");
+
+/**
+ * The server is the one `npm run build:server` built (build/server), as production runs it: the copy tsc
+ * makes under build/bench cannot start (src/server/app.ts reads package.json two folders up from itself).
+ * For the same reason test/e2e/browser.ts (which imports the server) is not imported: its Chromium launch
+ * and pane context are repeated below, same flags, same viewport.
+ */
+const { loadConfig } = require(join(ROOT, "build", "server", "config.js")) as typeof ServerConfig;
+const { startAddinServer } = require(join(ROOT, "build", "server", "server.js")) as typeof Server;
+const CHROMIUM: typeof E2eBrowser.CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const launchChromium = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+
+/** As test/e2e/browser.ts's paneContext: Outlook's 320 px pane, no animations, the dev certificate accepted, office.js stubbed. */
+async function paneContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 320, height: 900 }, reducedMotion: "reduce" });
+  await context.route("https://appsforoffice.microsoft.com/**", (route) =>
+    route.fulfill({ status: 200, contentType: "text/javascript", body: "/* office.js: the Office shim stands in */" }),
+  );
+  return context;
+}
+const LOADS = 20;
+const API_DELAY_MS = 2000;
+const RATIO_BUDGET = 2.5;
+const FLAG_COUNT = 23;
+
+const SHIM: Omit<ShimOptions, "settings"> = { email: "jsmith@contoso.com", displayName: "John Smith", displayLanguage: "en-US", dark: false };
+
+/**
+ * Runs in the page (serialized by Playwright): resolves with performance.now() at the first animation frame
+ * in which the 23 flag inputs are there, with the expected checked states when given.
+ */
+function whenUsable(arg: { count: number; expected: Record<string, boolean> | null }): Promise<number> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const inputs = Array.from(document.querySelectorAll<HTMLInputElement>("[data-flag] input"));
+      const ready =
+        inputs.length === arg.count &&
+        (!arg.expected ||
+          inputs.every((input) => {
+            const code = input.closest("[data-flag]")?.getAttribute("data-flag") ?? "";
+            return arg.expected![code] === input.checked;
+          }));
+      if (ready) resolve(performance.now());
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+}
+
+interface Series {
+  readonly name: string;
+  readonly times: number[];
+}
+
+export const part: BenchPart = {
+  id: "load",
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), "bench-load-"));
+    const site = join(dir, "site");
+    cpSync(join(ROOT, "dist"), site, { recursive: true, filter: (src) => !src.endsWith(".map") });
+    cpSync(join(ROOT, "bench", "fixtures", "floor.html"), join(site, "floor.html"));
+    const config = loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: site, LOG_LEVEL: "silent" }, dir);
+    process.env.X3_EMULATOR_DATA = join(dir, "x3-emulator.json");
+    const server = await startAddinServer(config, { officeCertsFolder: null, logger: false });
+    let browser: Browser | undefined;
+    try {
+      browser = await launchChromium();
+      const b = browser;
+
+      // Warm-up (not measured): the pane loads the user from the server and writes its roaming cache.
+      let roaming: Record<string, unknown> = {};
+      const warm = await paneContext(b);
+      await warm.exposeFunction("__saveRoaming", (json: string) => {
+        roaming = JSON.parse(json) as Record<string, unknown>;
+      });
+      const warmPage = await warm.newPage();
+      await warmPage.addInitScript(installOfficeShim, { ...SHIM, settings: {} });
+      await warmPage.goto(`${server.url}/taskpane.html`);
+      const deadline = Date.now() + 30_000;
+      while (!(roaming[PANE_CACHE_KEY] as { flags?: unknown } | undefined)?.flags) {
+        if (Date.now() > deadline) throw new Error("the pane did not write its roaming cache within 30 s");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await warm.close();
+      const expected = (roaming[PANE_CACHE_KEY] as { flags: Record<string, boolean> }).flags;
+      if (Object.keys(expected).length !== FLAG_COUNT) throw new Error(`the roaming cache holds ${Object.keys(expected).length} flags`);
+
+      /** One cold load in a fresh context: milliseconds from navigation start to usable. */
+      const load = async (path: string, options: { pane: boolean; apiDelay: number }): Promise<number> => {
+        const context: BrowserContext = await paneContext(b);
+        try {
+          if (options.pane) await context.exposeFunction("__saveRoaming", async () => undefined);
+          if (options.apiDelay) {
+            await context.route("**/api/**", (route) => void new Promise((r) => setTimeout(r, options.apiDelay)).then(() => route.continue()));
+          }
+          const page = await context.newPage();
+          if (options.pane) await page.addInitScript(installOfficeShim, { ...SHIM, settings: roaming });
+          await page.goto(`${server.url}${path}`, { waitUntil: "commit" });
+          const usable = page.evaluate(whenUsable, { count: FLAG_COUNT, expected: options.pane ? expected : null });
+          return await Promise.race([
+            usable,
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${path} was not usable within 30 s`)), 30_000)),
+          ]);
+        } finally {
+          await context.close();
+        }
+      };
+
+      const floor: Series = { name: "floor: static page, 23 checkboxes", times: [] };
+      const pane: Series = { name: "pane (first screen from roaming settings)", times: [] };
+      const slow: Series = { name: `pane, API delayed ${API_DELAY_MS / 1000} s`, times: [] };
+      for (let i = 0; i < LOADS; i++) {
+        floor.times.push(await load("/floor.html", { pane: false, apiDelay: 0 }));
+        pane.times.push(await load("/taskpane.html", { pane: true, apiDelay: 0 }));
+        slow.times.push(await load("/taskpane.html", { pane: true, apiDelay: API_DELAY_MS }));
+      }
+
+      const floorMedian = median(floor.times);
+      const timeRow = (s: Series): Row => ({
+        name: `${s.name}, median`,
+        value: round(median(s.times)),
+        unit: "ms",
+        note: `p95 ${round(percentile(s.times, 95))} ms over ${s.times.length} cold loads`,
+      });
+      const ratioRow = (s: Series, name: string): Row => {
+        const ratio = median(s.times) / floorMedian;
+        return {
+          name,
+          value: round(ratio, 2),
+          unit: "×",
+          budget: { text: `≤ ${RATIO_BUDGET} × floor (medians)`, pass: ratio <= RATIO_BUDGET },
+          note: `p95 ratio ${round(percentile(s.times, 95) / percentile(floor.times, 95), 2)}`,
+        };
+      };
+      return {
+        title: "2. Time to usable (navigation start → the 23 flags on screen; headless Chromium, cold loads)",
+        rows: [timeRow(floor), timeRow(pane), timeRow(slow), ratioRow(pane, "pane / floor"), ratioRow(slow, "pane with slow API / floor")],
+        details: { loads: LOADS, apiDelayMs: API_DELAY_MS, floor: floor.times, pane: pane.times, paneSlowApi: slow.times },
+      };
+    } finally {
+      await browser?.close();
+      await server.close();
+      delete process.env.X3_EMULATOR_DATA;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
