@@ -136,8 +136,6 @@ export const en = {
     merged: "Someone else changed this setup meanwhile; their changes were kept alongside yours.",
     conflict: "Someone else changed {{flags}} differently meanwhile. Their value is shown: check it and save again.",
     saveFailed: "The change was not saved: {{message}}",
-    roamingFailed: "Outlook could not keep your settings ({{message}}). Your change is still on screen: save again.",
-    roamingTooLarge: "Outlook's settings storage for this add-in is full; your change is not kept in Outlook.",
     roamingFullUnsent:
       "Outlook's settings storage for this add-in is full, so your change cannot be kept in Outlook. It stays on screen and is being sent to the server: keep this pane open until the change is saved. If this message comes back, tell your IT department.",
     roamingFullSaved:

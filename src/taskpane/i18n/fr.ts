@@ -157,8 +157,6 @@ export const fr: Resources = {
     merged: "Quelqu'un d'autre a modifié ce paramétrage entre-temps ; ses modifications ont été conservées avec les vôtres.",
     conflict: "Quelqu'un d'autre a modifié {{flags}} différemment entre-temps. Sa valeur est affichée : vérifiez-la et enregistrez de nouveau.",
     saveFailed: "La modification n'a pas été enregistrée : {{message}}",
-    roamingFailed: "Outlook n'a pas pu conserver vos paramètres ({{message}}). Votre modification est toujours à l'écran : enregistrez de nouveau.",
-    roamingTooLarge: "L'espace de paramètres d'Outlook pour ce complément est plein ; votre modification n'est pas conservée dans Outlook.",
     roamingFullUnsent:
       "L'espace de paramètres d'Outlook pour ce complément est plein : votre modification ne peut pas y être conservée. Elle reste à l'écran et est en cours d'envoi au serveur : gardez ce volet ouvert jusqu'à ce qu'elle soit enregistrée. Si ce message revient, prévenez votre service informatique.",
     roamingFullSaved:
