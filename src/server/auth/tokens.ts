@@ -4,7 +4,7 @@
  * mode has its own short-lived HS256 issuer so `npm start` and the tests need no tenant.
  */
 import { randomBytes } from "node:crypto";
-import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 export interface VerifiedCaller {
   readonly email: string;
@@ -111,5 +111,56 @@ export class EntraTokenVerifier implements TokenVerifier {
     } catch (err) {
       throw explain(err);
     }
+  }
+}
+
+export interface TokenCacheOptions {
+  /** Tokens remembered at most; the oldest entry makes room for a new one. */
+  readonly maxEntries: number;
+  readonly now: () => number;
+}
+
+/**
+ * Remembers what a verifier said about a token until the token expires, so a pane's burst of requests
+ * costs one signature check instead of one each (~150 µs with jose, the largest cost of a cheap request).
+ * Keyed by the whole token string: another token, even for the same mailbox, is verified on its own.
+ * Only a successful verification is kept, and never past the token's own `exp` (without the clock
+ * tolerance the verifier grants), so a hit returns exactly what verifying again would: a token without
+ * `exp` is not kept. A refused token is never remembered: each attempt is checked again.
+ */
+export class CachingTokenVerifier implements TokenVerifier {
+  /** Token → what the verifier said, and until when (the token's `exp`, in ms). */
+  private readonly entries = new Map<string, { readonly caller: VerifiedCaller; readonly expiresAt: number }>();
+  private readonly options: TokenCacheOptions;
+
+  constructor(
+    private readonly inner: TokenVerifier,
+    options: Partial<TokenCacheOptions> = {},
+  ) {
+    this.options = { maxEntries: 10_000, now: Date.now, ...options };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async verify(token: string): Promise<VerifiedCaller> {
+    const cached = this.entries.get(token);
+    if (cached) {
+      if (this.options.now() < cached.expiresAt) return cached.caller;
+      this.entries.delete(token);
+    }
+    const caller = await this.inner.verify(token);
+    // The signature has just been checked, so the payload read here is the one the issuer signed.
+    const { exp } = decodeJwt(token);
+    const expiresAt = typeof exp === "number" ? exp * 1000 : Number.NaN;
+    if (this.options.now() < expiresAt) this.remember(token, { caller, expiresAt });
+    return caller;
+  }
+
+  private remember(token: string, entry: { readonly caller: VerifiedCaller; readonly expiresAt: number }): void {
+    // The oldest entry makes room (a Map keeps insertion order): it is also the likeliest to have expired.
+    if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, entry);
   }
 }

@@ -1,7 +1,6 @@
 /** The bearer token → the caller (mailbox, X3 user, administrator or not), on every /api/v1 request. */
 import type { preParsingAsyncHookHandler } from "fastify";
-import type { TokenVerifier } from "../auth/tokens";
-import { InvalidTokenError } from "../auth/tokens";
+import { CachingTokenVerifier, InvalidTokenError, type TokenVerifier } from "../auth/tokens";
 import type { ServerConfig } from "../config";
 import type { IdentityResolver } from "../identity";
 import { ProblemError } from "../problems";
@@ -11,6 +10,9 @@ export function authenticate(deps: {
   identity: IdentityResolver;
   config: Pick<ServerConfig, "ADMIN_USERS" | "AUTH_ADMIN_ROLE">;
 }): preParsingAsyncHookHandler {
+  // A pane sends its token with every request: its signature is checked once, then remembered until the
+  // token expires (see CachingTokenVerifier for why that answers exactly as checking again would).
+  const verifier = deps.verifier instanceof CachingTokenVerifier ? deps.verifier : new CachingTokenVerifier(deps.verifier);
   // preParsing, not onRequest: the per-address rate limit (a route-level onRequest hook) runs first, so
   // guessing tokens is rate-limited too, and no body is read for an unknown caller.
   return async (request, reply, payload) => {
@@ -21,7 +23,7 @@ export function authenticate(deps: {
     let email: string;
     let roles: readonly string[];
     try {
-      ({ email, roles } = await deps.verifier.verify(match[1]!));
+      ({ email, roles } = await verifier.verify(match[1]!));
     } catch (err) {
       const reason = err instanceof InvalidTokenError ? err.reason : "the token is not valid";
       throw new ProblemError(401, "unauthenticated", `Sign in again: ${reason}.`, {}, {

@@ -1,0 +1,437 @@
+/**
+ * Part 4: the add-in server's throughput and latency under autocannon, over HTTPS with bearer tokens,
+ * on SQLite and (when one answers) PostgreSQL, as a ratio to a bare Fastify HTTPS route in the same run.
+ *
+ * The server runs in a child process (this file, started with `--server-child`), so its resident memory
+ * is its own and autocannon's work is not counted in it. The child builds the real app (`buildApp`: helmet,
+ * both rate limits, compression, the authentication hook, zod, the outbox worker, info-level request logs
+ * to /dev/null) with development tokens. X3 is the emulator's in-memory table store called in-process
+ * (`InProcessX3`): the server's own work is measured, not the HTTPS round trips to an X3 emulator sharing
+ * the same two cores. Delivery is not isolated: a save still waits for its delivery (claim the outbox row,
+ * write SYNCPAR, mark it delivered) as it does in production; X3 simply answers at once.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import Fastify from "fastify";
+import { Client } from "pg";
+import { FLAG_CODES, type FlagCode, type Flags } from "../src/core/flags";
+import type { X3User } from "../src/core/setup";
+import { encodeYesNo } from "../src/core/x3YesNo";
+import { buildApp } from "../src/server/app";
+import { DevTokenIssuer } from "../src/server/auth/tokens";
+import { loadConfig } from "../src/server/config";
+import { developmentTls } from "../src/server/devCertificates";
+import { openDatabase } from "../src/server/store/database";
+import { SetupStore } from "../src/server/store/setupStore";
+import type { X3Port } from "../src/server/x3Port";
+import { X3EmulatorStore } from "../src/x3/emulator/store";
+import { parseSyncpar, parseUser } from "../src/x3/records";
+import type { X3Body } from "../src/x3/transport";
+import { type BenchPart, type Row, round, type Section } from "./lib";
+
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** Users the load is spread over: at 64 connections two requests share a user, so versions really conflict. */
+const USERS = 32;
+const CONNECTIONS = [1, 16, 64] as const;
+const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 6);
+const MEMORY_REQUESTS = Number(process.env.BENCH_SERVER_REQUESTS ?? 100_000);
+const PUT_SHARE_BUDGET = 0.25;
+const P99_BUDGET_MS = 20;
+const MEMORY_BUDGET_MB = 20;
+
+interface BenchUser {
+  readonly code: string;
+  readonly email: string;
+  readonly token: string;
+}
+
+type ToChild = { type: "rss" } | { type: "stop" };
+type FromChild =
+  | { type: "ready"; url: string; bareUrl: string; users: BenchUser[] }
+  | { type: "rss"; rss: number; heapUsed: number }
+  | { type: "failed"; message: string };
+
+// ---- The server, in the child process ---------------------------------------------------------------
+
+const stored = (value: boolean) => encodeYesNo(value, "localMenu") as number;
+const body = (row: { uuid: string; etag: string; values: Readonly<Record<string, unknown>> }): X3Body => ({
+  $uuid: row.uuid,
+  $etag: row.etag,
+  ...row.values,
+});
+
+/** X3 as the emulator models it (its table store), answering in-process and at once. */
+class InProcessX3 implements X3Port {
+  constructor(private readonly x3: X3EmulatorStore) {}
+
+  async readSyncpar(userCode: string) {
+    const row = this.x3.get("SYNCPAR", userCode.toUpperCase());
+    return row ? parseSyncpar(body(row), "localMenu", "read SYNCPAR").row : null;
+  }
+
+  async writeSyncpar(userCode: string, flags: Flags) {
+    const values = Object.fromEntries(FLAG_CODES.map((c) => [c, stored(flags[c])]));
+    return this.x3.put("SYNCPAR", { SYPUSR: userCode.toUpperCase(), ...values, CLLADXCRE: stored(false) }, "WEB", false);
+  }
+
+  async findUsersByEmail(email: string): Promise<X3User[]> {
+    return (await this.listUsers()).filter((u) => u.email.toLowerCase() === email.toLowerCase());
+  }
+
+  async getUser(code: string) {
+    const row = this.x3.get("AUTILIS", code.toUpperCase());
+    return row ? parseUser(body(row), "read AUTILIS") : null;
+  }
+
+  async listUsers() {
+    return this.x3.rows("AUTILIS").map((r) => parseUser(body(r), "query AUTILIS"));
+  }
+
+  async userParameters() {
+    return { AUSCRMA: "1", AUSCRMF: "REP01" };
+  }
+
+  async folderParameters() {
+    return {};
+  }
+
+  async syncData() {
+    return [];
+  }
+}
+
+async function runChild(): Promise<void> {
+  const send = (m: FromChild) => process.send!(m);
+  const dir = mkdtempSync(join(tmpdir(), "bench-server-"));
+  const databaseUrl = process.env.BENCH_DATABASE_URL || "";
+  const config = loadConfig(
+    {
+      ADDIN_MODE: "development",
+      DATA_DIR: dir,
+      STATIC_DIR: join(dir, "no-dist"),
+      PORT: "0",
+      LOG_LEVEL: "info",
+      // Raised for the bench: every request comes from one address and a few users, far beyond the
+      // production limits (1,200 a minute per address, 300 per user), which would answer 429 instead.
+      RATE_LIMIT_PER_ADDRESS: "1000000000",
+      RATE_LIMIT_PER_USER: "1000000000",
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    dir,
+  );
+  const tls = await developmentTls(dir, null);
+  const x3Store = X3EmulatorStore.open();
+  const users: BenchUser[] = [];
+  const issuer = new DevTokenIssuer(undefined);
+  for (let i = 1; i <= USERS; i++) {
+    const code = `BENCH${String(i).padStart(2, "0")}`;
+    const email = `${code.toLowerCase()}@contoso.com`;
+    x3Store.put("AUTILIS", { USR: code, INTUSR: `Bench user ${i}`, ADDEML: email, LAN: "ENG", PRFFCT: "SALES", ENAFLG: stored(true) }, "ADMIN", false);
+    x3Store.put("SYNCPAR", { SYPUSR: code, OTKUSR: code.toLowerCase() }, "ADMIN", false);
+    users.push({ code, email, token: await issuer.issue(email) });
+  }
+  const database = await openDatabase(config);
+  const store = new SetupStore(database.db, database.dialect);
+  const app = await buildApp({ config, store, x3: new InProcessX3(x3Store), verifier: issuer, devIssuer: issuer, https: tls });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  app.outbox.start();
+
+  // The reference: a bare Fastify HTTPS route with a constant JSON, same process, same certificate.
+  const bare = Fastify({ logger: false, https: { key: tls.key, cert: tls.cert } });
+  bare.get("/bare", async () => ({ ok: true, service: "x3-sync-setup" }));
+  await bare.listen({ host: "127.0.0.1", port: 0 });
+
+  const port = (s: typeof app.server) => (s.address() as { port: number }).port;
+  process.on("message", (m: ToChild) => {
+    if (m.type === "rss") {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      send({ type: "rss", rss, heapUsed });
+    } else if (m.type === "stop") {
+      void (async () => {
+        await bare.close();
+        await app.close();
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      })();
+    }
+  });
+  send({
+    type: "ready",
+    url: `https://127.0.0.1:${port(app.server)}`,
+    bareUrl: `https://127.0.0.1:${port(bare.server)}`,
+    users,
+  });
+}
+
+// ---- The load, in the bench process -----------------------------------------------------------------
+
+interface ServerChild {
+  readonly ready: Extract<FromChild, { type: "ready" }>;
+  memory(): Promise<{ rss: number; heapUsed: number }>;
+  stop(): Promise<void>;
+}
+
+function startChild(databaseUrl: string | null): Promise<ServerChild> {
+  const cpuProf = process.env.BENCH_CPU_PROF;
+  const child: ChildProcess = fork(__filename, ["--server-child"], {
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl ?? "" },
+    execArgv: ["--expose-gc", ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : [])],
+    // Request logs go to /dev/null: their cost is counted, a terminal's is not.
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const next = <T extends FromChild["type"]>(type: T) =>
+    new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
+      const onMessage = (m: FromChild) => {
+        if (m.type === type) {
+          child.off("message", onMessage);
+          resolve(m as Extract<FromChild, { type: T }>);
+        } else if (m.type === "failed") reject(new Error(m.message));
+      };
+      child.on("message", onMessage);
+      child.once("exit", (code) => reject(new Error(`the server process ended (${code})`)));
+    });
+  return next("ready").then((ready) => ({
+    ready,
+    async memory() {
+      child.send({ type: "rss" } satisfies ToChild);
+      const { rss, heapUsed } = await next("rss");
+      return { rss, heapUsed };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.send({ type: "stop" } satisfies ToChild);
+      }),
+  }));
+}
+
+/** What each user's setup is known to be, from the last answer about it: the next PUT starts from it. */
+class SetupStates {
+  private readonly known = new Map<string, { version: number; flags: Flags }>();
+  private turn = 0;
+
+  constructor(private readonly users: readonly BenchUser[]) {}
+
+  /** Round robin over the users, so concurrent requests for one user happen as connections outnumber users. */
+  nextUser(): BenchUser {
+    return this.users[this.turn++ % this.users.length]!;
+  }
+
+  learn(responseBody: string): void {
+    const parsed = JSON.parse(responseBody) as { userCode?: string; version?: number; flags?: Flags; current?: { userCode: string; version: number; flags: Flags } };
+    const setup = parsed.current ?? (parsed.userCode ? (parsed as { userCode: string; version: number; flags: Flags }) : null);
+    if (!setup) return;
+    const before = this.known.get(setup.userCode);
+    if (!before || before.version <= setup.version) this.known.set(setup.userCode, { version: setup.version, flags: setup.flags });
+  }
+
+  /** A PUT that really changes something: one flag turned over, from the version last seen. */
+  nextWrite(user: BenchUser): { version: number; flags: Flags } {
+    const state = this.known.get(user.code);
+    if (!state) throw new Error(`no known setup for ${user.code}: read it first`);
+    const code: FlagCode = FLAG_CODES[state.version % FLAG_CODES.length]!;
+    return { version: state.version, flags: { ...state.flags, [code]: !state.flags[code] } };
+  }
+}
+
+type Kind = "bare" | "get" | "put";
+
+function requestsFor(kind: Kind, states: SetupStates): autocannon.Request[] {
+  if (kind === "bare") return [{ method: "GET", path: "/bare" }];
+  const onResponse = (_status: number, responseBody: string) => states.learn(responseBody);
+  if (kind === "get") {
+    return [
+      {
+        method: "GET",
+        setupRequest: (req) => {
+          const user = states.nextUser();
+          return { ...req, path: `/api/v1/setups/${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
+        },
+        onResponse,
+      },
+    ];
+  }
+  return [
+    {
+      method: "PUT",
+      setupRequest: (req) => {
+        const user = states.nextUser();
+        const write = states.nextWrite(user);
+        return {
+          ...req,
+          path: `/api/v1/setups/${user.code}`,
+          headers: { authorization: `Bearer ${user.token}`, "content-type": "application/json", "if-match": `"${write.version}"` },
+          body: JSON.stringify({ flags: write.flags }),
+        };
+      },
+      onResponse,
+    },
+  ];
+}
+
+interface Measure {
+  readonly kind: Kind;
+  readonly connections: number;
+  readonly requestsPerSecond: number;
+  /** 2xx answers a second: for PUT, the writes that committed (412 are lost compare-and-set races). */
+  readonly okPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+async function load(url: string, kind: Kind, connections: number, states: SetupStates, extra: Partial<autocannon.Options> = {}) {
+  process.stdout.write(`  ${kind} ×${connections}…\n`);
+  return autocannon({
+    url,
+    connections,
+    pipelining: 1,
+    duration: SECONDS,
+    requests: requestsFor(kind, states),
+    ...extra,
+  });
+}
+
+function measureOf(kind: Kind, connections: number, r: autocannon.Result): Measure {
+  const seconds = r.duration || SECONDS;
+  return {
+    kind,
+    connections,
+    requestsPerSecond: round(r.requests.total / seconds, 0),
+    okPerSecond: round(r["2xx"] / seconds, 0),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+async function measureDatabase(label: string, databaseUrl: string | null) {
+  const child = await startChild(databaseUrl);
+  const { url, bareUrl, users } = child.ready;
+  const states = new SetupStates(users);
+  try {
+    // Every user read once (the store takes X3's row as version 1), then a short warm-up of each kind.
+    await load(url, "get", 1, states, { amount: users.length });
+    for (const kind of ["bare", "get", "put"] as const) await load(kind === "bare" ? bareUrl : url, kind, 16, states, { duration: 2 });
+
+    const measures: Measure[] = [];
+    for (const connections of CONNECTIONS) {
+      for (const kind of ["bare", "get", "put"] as const) {
+        const m = measureOf(kind, connections, await load(kind === "bare" ? bareUrl : url, kind, connections, states));
+        process.stdout.write(`    ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors\n`);
+        measures.push(m);
+      }
+    }
+
+    const before = await child.memory();
+    const requests = [...requestsFor("get", states), ...requestsFor("put", states)];
+    const soak = await autocannon({ url, connections: 16, pipelining: 1, amount: MEMORY_REQUESTS, requests });
+    const after = await child.memory();
+    return { label, measures, memory: { before, after, requests: soak.requests.total, non2xx: soak.non2xx, errors: soak.errors } };
+  } finally {
+    await child.stop();
+  }
+}
+
+function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: boolean): Row[] {
+  const rows: Row[] = [];
+  const { label, measures, memory } = result;
+  for (const connections of CONNECTIONS) {
+    const bare = measures.find((m) => m.kind === "bare" && m.connections === connections)!;
+    for (const m of measures.filter((x) => x.connections === connections)) {
+      const name = `${label} ${m.kind.toUpperCase().padEnd(4)} ×${connections}`;
+      const ratio = m.okPerSecond / bare.requestsPerSecond;
+      const note = `p50 ${m.p50} ms, p99 ${m.p99} ms${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}`;
+      rows.push({
+        name,
+        value: m.kind === "bare" ? m.requestsPerSecond : m.okPerSecond,
+        unit: "req/s",
+        note,
+        ...(budgets && m.kind === "put" ? { budget: { text: `≥ ${PUT_SHARE_BUDGET * 100} % of bare`, pass: ratio >= PUT_SHARE_BUDGET } } : {}),
+      });
+      if (budgets && connections === 64 && m.kind !== "bare") {
+        rows.push({
+          name: `${label} ${m.kind.toUpperCase()} ×64 p99`,
+          value: m.p99,
+          unit: "ms",
+          budget: { text: `≤ ${P99_BUDGET_MS} ms`, pass: m.p99 <= P99_BUDGET_MS },
+        });
+      }
+    }
+  }
+  const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
+  const growth = (memory.after.rss - memory.before.rss) / 2 ** 20;
+  rows.push({
+    name: `${label} memory growth`,
+    value: round(growth, 1),
+    unit: "MB",
+    note: `rss ${mb(memory.before.rss)} → ${mb(memory.after.rss)} MB, JS heap ${mb(memory.before.heapUsed)} → ${mb(memory.after.heapUsed)} MB, over ${memory.requests} GET/PUT (after GC)`,
+    ...(budgets ? { budget: { text: `< ${MEMORY_BUDGET_MB} MB`, pass: growth < MEMORY_BUDGET_MB } } : {}),
+  });
+  return rows;
+}
+
+/** A database of its own on the PostgreSQL server (nothing of a test's or another part's in it), or why not. */
+async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | string> {
+  const name = `bench_server_${randomBytes(6).toString("hex")}`;
+  const admin = async (statement: string) => {
+    const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query(statement);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  try {
+    await admin(`create database ${name}`);
+  } catch (err) {
+    return `no PostgreSQL answers at ${POSTGRES_URL} (${String(err)})`;
+  }
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+export const part: BenchPart = {
+  id: "server",
+  async run(): Promise<Section> {
+    const sqlite = await measureDatabase("SQLite", null);
+    const rows = rowsOf(sqlite, true);
+    const details: unknown[] = [sqlite];
+    const pg = process.env.BENCH_SERVER_SKIP_POSTGRES ? "BENCH_SERVER_SKIP_POSTGRES is set" : await postgresDatabase();
+    if (typeof pg === "string") {
+      process.stdout.write(`  PostgreSQL skipped: ${pg}\n`);
+      rows.push({ name: "PostgreSQL", value: 0, unit: "req/s", note: `skipped: ${pg}` });
+    } else {
+      try {
+        const result = await measureDatabase("PostgreSQL", pg.url);
+        rows.push(...rowsOf(result, false));
+        details.push(result);
+      } finally {
+        await pg.drop();
+      }
+    }
+    return {
+      title: "4. Server throughput and latency (HTTPS, bearer token, autocannon)",
+      rows,
+      details: { seconds: SECONDS, users: USERS, memoryRequests: MEMORY_REQUESTS, results: details },
+    };
+  },
+};
+
+if (require.main === module && process.argv.includes("--server-child")) {
+  runChild().catch((err: unknown) => {
+    process.send?.({ type: "failed", message: String(err instanceof Error ? err.stack : err) } satisfies FromChild);
+    process.exit(1);
+  });
+}

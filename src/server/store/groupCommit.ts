@@ -1,0 +1,97 @@
+/**
+ * Group commit: writes that arrive while a transaction is committing are applied together in the next
+ * one, so a burst of saves costs one commit (one fsync on SQLite, one round trip on PostgreSQL) instead of
+ * one each. Every write still gets its own result, from its own statements, in arrival order: a
+ * compare-and-set later in a group sees the writes before it, exactly as it would one transaction later.
+ * Each write runs inside a savepoint, so one that fails is rolled back alone and the others go on; its
+ * caller gets its error. No caller is answered before the transaction holding its write has committed;
+ * if the commit fails, every write of the group fails with it (none of them was acknowledged).
+ */
+import { sql, type Transaction } from "kysely";
+
+interface Waiting<Req, Res> {
+  readonly request: Req;
+  readonly resolve: (result: Res) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome<Res> = { readonly ok: true; readonly value: Res } | { readonly ok: false; readonly error: unknown };
+
+export interface GroupCommitStats {
+  /** Transactions committed or attempted. */
+  groups: number;
+  /** Writes applied in them. */
+  writes: number;
+}
+
+export class GroupCommit<DB, Req, Res> {
+  private queue: Waiting<Req, Res>[] = [];
+  private running = false;
+  readonly stats: GroupCommitStats = { groups: 0, writes: 0 };
+
+  constructor(
+    /** Runs one transaction (e.g. a durable one): the group's. */
+    private readonly transaction: (work: (trx: Transaction<DB>) => Promise<void>) => Promise<void>,
+    /** One write's statements, inside the group's transaction. */
+    private readonly apply: (trx: Transaction<DB>, request: Req) => Promise<Res>,
+    /** Writes per transaction at most: bounds how long one commit holds the database. */
+    private readonly maxGroup = 64,
+  ) {}
+
+  submit(request: Req): Promise<Res> {
+    return new Promise<Res>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      // One turn of the event loop first, so writes submitted together start together.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (this.queue.length) await this.commit(this.queue.splice(0, this.maxGroup));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(group: readonly Waiting<Req, Res>[]): Promise<void> {
+    this.stats.groups += 1;
+    this.stats.writes += group.length;
+    let outcomes: Outcome<Res>[] = [];
+    try {
+      await this.transaction(async (trx) => {
+        outcomes = [];
+        if (group.length === 1) {
+          // Alone, the transaction is the write's own: its failure rolls it back and is the caller's.
+          outcomes.push({ ok: true, value: await this.apply(trx, group[0]!.request) });
+          return;
+        }
+        for (const { request } of group) outcomes.push(await this.isolated(trx, request));
+      });
+    } catch (error) {
+      for (const w of group) w.reject(error);
+      return;
+    }
+    group.forEach((w, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) w.resolve(outcome.value);
+      else w.reject(outcome.error);
+    });
+  }
+
+  /** One write inside a savepoint: on failure, its own statements are undone and the group goes on. */
+  private async isolated(trx: Transaction<DB>, request: Req): Promise<Outcome<Res>> {
+    await sql`savepoint group_write`.execute(trx);
+    try {
+      const value = await this.apply(trx, request);
+      await sql`release savepoint group_write`.execute(trx);
+      return { ok: true, value };
+    } catch (error) {
+      await sql`rollback to savepoint group_write`.execute(trx);
+      await sql`release savepoint group_write`.execute(trx);
+      return { ok: false, error };
+    }
+  }
+}

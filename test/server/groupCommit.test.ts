@@ -1,0 +1,183 @@
+/**
+ * Group commit of setup saves, on each database: concurrent saves share a transaction, yet each keeps
+ * its own compare-and-set result, a failing one does not fail or hide the others, every version has its
+ * history entry and outbox row, and no save is answered before its transaction has committed.
+ */
+import BetterSqlite3 from "better-sqlite3";
+import { type Kysely, sql, type Transaction } from "kysely";
+import { Client } from "pg";
+import { allFlags, FLAG_CODES, type Flags } from "../../src/core/flags";
+import * as databaseModule from "../../src/server/store/database";
+import type { OpenedDatabase } from "../../src/server/store/database";
+import type { Database } from "../../src/server/store/schema";
+import { type SaveRequest, type SaveResult, SetupStore } from "../../src/server/store/setupStore";
+import { DIALECTS, type TestDatabase } from "./databases";
+
+function flagsNumber(n: number): Flags {
+  // A different flag set for each n, so every write really changes something.
+  return { ...allFlags(false), [FLAG_CODES[n % FLAG_CODES.length]!]: true };
+}
+
+function request(userCode: string, expectedVersion: number, n: number, overrides: Partial<SaveRequest> = {}): SaveRequest {
+  return {
+    userCode,
+    flags: flagsNumber(n),
+    expectedVersion,
+    baseline: allFlags(false),
+    actor: `writer${n}@contoso.com`,
+    source: "pane",
+    deliver: true,
+    ...overrides,
+  };
+}
+
+async function counts(opened: OpenedDatabase, userCode: string) {
+  const rows = async (table: "history" | "outbox") =>
+    (await opened.db.selectFrom(table).select("version").where("user_code", "=", userCode).orderBy("version").execute()).map((r) => r.version);
+  return { history: await rows("history"), outbox: await rows("outbox") };
+}
+
+describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
+  let database: TestDatabase | null = null;
+  let opened: OpenedDatabase;
+  let store: SetupStore;
+
+  beforeAll(async () => {
+    if (!(await required())) return;
+    database = await make();
+    opened = await database.open();
+    store = new SetupStore(opened.db, opened.dialect);
+  });
+  afterAll(async () => {
+    if (!database) return;
+    await opened.close();
+    await database.drop();
+  });
+
+  it("writes concurrent saves of different users in fewer transactions, each with its own result", async () => {
+    if (!database) return;
+    const before = { ...store.writes.stats };
+    const users = Array.from({ length: 20 }, (_, i) => `GC${String(i).padStart(2, "0")}`);
+    const results = await Promise.all(users.map((u, i) => store.save(request(u, 0, i))));
+    expect(results.map((r) => r.ok)).toEqual(users.map(() => true));
+    results.forEach((r, i) => expect(r.ok && r.setup).toMatchObject({ userCode: users[i], version: 1, flags: flagsNumber(i) }));
+    expect(store.writes.stats.writes - before.writes).toBe(20);
+    expect(store.writes.stats.groups - before.groups).toBeLessThan(20);
+    for (const [i, u] of users.entries()) {
+      expect(await store.get(u)).toMatchObject({ version: 1, flags: flagsNumber(i) });
+      expect(await counts(opened, u)).toEqual({ history: [1], outbox: [1] });
+    }
+  });
+
+  it("detects each compare-and-set conflict inside one group: one save per version wins", async () => {
+    if (!database) return;
+    const user = "GCRACE";
+    expect((await store.save(request(user, 0, 0))).ok).toBe(true);
+    const before = { ...store.writes.stats };
+    // Ten writers started from version 1; then five from version 2 and five from a version that never was.
+    const racers = [
+      ...Array.from({ length: 10 }, (_, i) => request(user, 1, i + 1)),
+      ...Array.from({ length: 5 }, (_, i) => request(user, 2, i + 11)),
+      ...Array.from({ length: 5 }, (_, i) => request(user, 9, i + 16)),
+    ];
+    const results: SaveResult[] = await Promise.all(racers.map((r) => store.save(r)));
+    expect(store.writes.stats.groups - before.groups).toBeLessThan(racers.length);
+    const won = results.flatMap((r, i) => (r.ok ? [{ i, version: r.setup.version }] : []));
+    expect(won.map((w) => w.version).sort()).toEqual([2, 3]);
+    // The first of each starting version wins; every other writer is told what is current now.
+    expect(won.map((w) => w.i)).toEqual([0, 10]);
+    for (const [i, r] of results.entries()) {
+      if (r.ok) continue;
+      expect(r.reason).toBe("version");
+      if (r.reason === "version") expect(r.current!.version).toBe(i < 10 ? 2 : 3);
+    }
+    expect(await store.get(user)).toMatchObject({ version: 3, flags: flagsNumber(11) });
+    expect(await counts(opened, user)).toEqual({ history: [1, 2, 3], outbox: [1, 2, 3] });
+  });
+
+  it("rolls back a failing save alone: the others of its group commit, and the failure reaches its caller", async () => {
+    if (!database) return;
+    const users = ["GCOK1", "GCBAD", "GCOK2", "GCHALF", "GCOK3"];
+    const broken: Record<string, Partial<SaveRequest>> = {
+      // No actor: the database refuses the first statement (on PostgreSQL, that aborts the transaction).
+      GCBAD: { actor: null as unknown as string },
+      // No baseline for a first save: it fails after its setup row is written, which must be undone.
+      GCHALF: { baseline: null as unknown as Flags },
+    };
+    const before = { ...store.writes.stats };
+    const settled = await Promise.allSettled(users.map((u, i) => store.save(request(u, 0, i, broken[u]))));
+    expect(store.writes.stats.groups - before.groups).toBeLessThan(users.length);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
+    for (const u of ["GCOK1", "GCOK2", "GCOK3"]) {
+      expect(await store.get(u)).toMatchObject({ version: 1 });
+      expect(await counts(opened, u)).toEqual({ history: [1], outbox: [1] });
+    }
+    for (const u of Object.keys(broken)) {
+      expect(await store.get(u)).toBeNull();
+      expect(await counts(opened, u)).toEqual({ history: [], outbox: [] });
+      // The same user saves fine afterwards.
+      expect((await store.save(request(u, 0, 1))).ok).toBe(true);
+    }
+  });
+
+  it("answers a save only once its transaction has committed: another connection already sees it", async () => {
+    if (!database) return;
+    const users = Array.from({ length: 8 }, (_, i) => `GCSEE${i}`);
+    // Asked beforehand: on SQLite, a query through the store's own connection would wait for the commit.
+    const files = opened.dialect === "sqlite" ? (await sql<{ name: string; file: string }>`pragma database_list`.execute(opened.db)).rows : [];
+    const seenByAnother = async (userCode: string): Promise<number | null> => {
+      if (opened.dialect === "sqlite") {
+        const other = new BetterSqlite3(files.find((r) => r.name === "main")!.file, { readonly: true });
+        try {
+          const row = other.prepare("select version from setup where user_code = ?").get(userCode) as { version: number } | undefined;
+          return row?.version ?? null;
+        } finally {
+          other.close();
+        }
+      }
+      const client = new Client({ connectionString: database!.url! });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ version: number }>("select version from setup where user_code = $1", [userCode]);
+        return rows[0]?.version ?? null;
+      } finally {
+        await client.end();
+      }
+    };
+    const seen = await Promise.all(users.map(async (u, i) => (await store.save(request(u, 0, i))).ok && seenByAnother(u)));
+    expect(seen).toEqual(users.map(() => 1));
+  });
+});
+
+describe("durability on SQLite", () => {
+  it("commits every save and policy change under synchronous=FULL, other writes under NORMAL", async () => {
+    const database = await DIALECTS[0].make();
+    const opened = await database.open();
+    try {
+      const store = new SetupStore(opened.db, opened.dialect);
+      const synchronous = async (db: Kysely<Database> | Transaction<Database>) =>
+        (await sql<{ synchronous: number }>`pragma synchronous`.execute(db)).rows[0]!.synchronous;
+      const seen: number[] = [];
+      const real = databaseModule.durableTransaction;
+      const spy = jest.spyOn(databaseModule, "durableTransaction").mockImplementation((db, dialect, work) =>
+        real(db, dialect, async (trx) => {
+          seen.push(await synchronous(trx));
+          return work(trx);
+        }),
+      );
+      try {
+        await Promise.all(["DUR1", "DUR2", "DUR3"].map((u, i) => store.save(request(u, 0, i))));
+        expect(await store.savePolicy({ ...(await store.policy()).policy }, 0, "admin@contoso.com")).toBe(true);
+      } finally {
+        spy.mockRestore();
+      }
+      // 2 = FULL (fsync at each commit), 1 = NORMAL (fsync at checkpoints).
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(seen)).toEqual(new Set([2]));
+      expect(await synchronous(opened.db)).toBe(1);
+    } finally {
+      await opened.close();
+      await database.drop();
+    }
+  });
+});
