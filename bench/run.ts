@@ -7,7 +7,11 @@ import { type BenchPart, formatTable, machine, type Section, writeResults } from
 
 const PARTS: Record<string, () => Promise<BenchPart>> = {
   // Each part lives in its own module and is loaded only when it runs.
-  // weight: () => import("./paneWeight").then((m) => m.part),
+  weight: () => import("./paneWeight").then((m) => m.part),
+  load: () => import("./paneTiming").then((m) => m.part),
+  server: () => import("./server").then((m) => m.part),
+  save: () => import("./saveLatency").then((m) => m.part),
+  outbox: () => import("./outbox").then((m) => m.part),
 };
 
 async function main(): Promise<void> {

@@ -3,8 +3,8 @@
  * port, and `main.ts` adds TLS and the listening socket.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from "fastify";
 import { type Policy, PolicySchema } from "../core/policy";
 import { ZodError } from "zod";
@@ -100,8 +100,28 @@ const LOG_REDACTION = {
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
 }
-/** The add-in's version, as package.json says. */
-export const APP_VERSION: string = (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
+/**
+ * The add-in's version, as package.json says: the nearest package.json above this file, which is
+ * src/server (tests), build/server (the server) or build/bench/src/server (the benchmark).
+ */
+export const APP_VERSION: string = readPackageVersion(__dirname);
+
+/**
+ * A lease must outlast the slowest write, or a second worker could write the same user while the first
+ * write is still on its way: X3's bound plus a minute, never under the 5-minute default; an operator's
+ * setting wins (a shorter one is their call, e.g. with a fast X3 on the same network).
+ */
+export function outboxLeaseMs(configured: number | undefined, writeBoundMs: number | undefined): number {
+  return configured ?? Math.max(300_000, (writeBoundMs ?? 0) + 60_000);
+}
+
+function readPackageVersion(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
 
 /** The policy IT provides as a file replaces the stored one at start when they differ. */
 async function applyPolicyFile(setups: SetupService, file: string, log: FastifyBaseLogger): Promise<void> {
@@ -210,6 +230,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const outbox = new OutboxWorker(deps.store, deps.x3, app.log, {
     pollMs: config.OUTBOX_POLL_MS,
     concurrency: config.OUTBOX_CONCURRENCY,
+    leaseMs: outboxLeaseMs(config.OUTBOX_LEASE_MS, deps.x3.writeSyncparBoundMs),
     ...deps.outbox,
   });
   app.decorate("outbox", outbox);

@@ -93,6 +93,8 @@ const EnvSchema = z.object({
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   X3_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  /** How long a delivery is a worker's: by default X3's slowest possible write plus a margin, at least 5 min. */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

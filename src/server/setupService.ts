@@ -24,6 +24,9 @@ const NO_ROW = Symbol("X3 has no SYNCPAR row");
 const UNREACHABLE = Symbol("X3 did not answer");
 type X3Read = { readonly flags: Flags } | typeof NO_ROW | typeof UNREACHABLE;
 
+/** How old the stored "X3 confirmed at" may get before a read that confirms it again writes it. */
+const CONFIRMATION_REFRESH_MS = 60_000;
+
 /** Rounds of "re-read and apply the locks again" when users keep saving while a policy is enforced. */
 const ENFORCE_ATTEMPTS = 5;
 
@@ -193,8 +196,12 @@ export class SetupService {
   ): Promise<StoredSetup | null> {
     if (x3 === UNREACHABLE || x3 === NO_ROW) return stored;
     if (stored && flagsEqual(stored.flags, x3)) {
-      await this.store.markConfirmed(userCode, stored.version);
-      return { ...stored, x3ConfirmedAt: new Date().toISOString() };
+      // The answer says X3 holds these flags now; the stored time is refreshed only when it is getting old,
+      // so a pane polling its status (or a Monday morning of reads) is not one write per read.
+      const at = Date.now();
+      const storedAt = stored.x3ConfirmedAt ? Date.parse(stored.x3ConfirmedAt) : Number.NaN;
+      if (!(at - storedAt < CONFIRMATION_REFRESH_MS)) await this.store.markConfirmed(userCode, stored.version);
+      return { ...stored, x3ConfirmedAt: new Date(at).toISOString() };
     }
     if (stored) {
       const delivery = await this.store.delivery(userCode);

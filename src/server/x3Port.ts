@@ -7,6 +7,8 @@ import type { X3User } from "../core/setup";
 export interface X3Port {
   readSyncpar(userCode: string): Promise<{ readonly flags: Flags } | null>;
   writeSyncpar(userCode: string, flags: Flags): Promise<unknown>;
+  /** The longest a `writeSyncpar` can take, timeouts and retries included, when the port bounds it. */
+  readonly writeSyncparBoundMs?: number;
   findUsersByEmail(email: string): Promise<X3User[]>;
   getUser(code: string): Promise<X3User | null>;
   listUsers(): Promise<X3User[]>;

@@ -167,3 +167,25 @@ describe("the outbox, when what fails is not X3", () => {
     expect(await store.delivery("JSMITH")).toMatchObject({ state: "delivered" });
   });
 });
+
+describe("reads that confirm what X3 holds", () => {
+  it("say X3 confirmed now, but write the stored confirmation time only when it is a minute old", async () => {
+    await service.save("JSMITH", flags({ COROTKCRE: true }), 0, "jsmith@contoso.com");
+    await outbox.sweep();
+    const stored = (await store.get("JSMITH"))!.x3ConfirmedAt!;
+    const marks = jest.spyOn(store, "markConfirmed");
+    const first = await service.read("JSMITH");
+    expect(first).toMatchObject({ x3: { confirmed: true } });
+    expect(marks).not.toHaveBeenCalled();
+    expect((await store.get("JSMITH"))!.x3ConfirmedAt).toBe(stored);
+
+    // A minute later the read refreshes it.
+    const later = jest.spyOn(Date, "now").mockReturnValue(Date.parse(stored) + 61_000);
+    try {
+      await service.read("JSMITH");
+    } finally {
+      later.mockRestore();
+    }
+    expect(marks).toHaveBeenCalledTimes(1);
+  });
+});

@@ -112,6 +112,33 @@ describe.each(DIALECTS)("the store on $name", ({ name, make }) => {
     expect(await store.dueUsers(10)).toEqual([]);
   });
 
+  it("confirms a delivered version while it is current, and not once a newer one is saved", async () => {
+    if (skip()) return;
+    await save(store, 0, flags({ COROTKCRE: true }));
+    const first = await store.claimDue("JSMITH", "w", 60_000);
+    await store.markDelivered(first!.id);
+    expect(await store.get("JSMITH")).toMatchObject({ version: 1, x3ConfirmedAt: expect.any(String) });
+
+    await save(store, 1, flags({ COROTKUPD: true }));
+    const second = await store.claimDue("JSMITH", "w", 60_000);
+    await save(store, 2, flags({ COROTKDLT: true })); // accepted while version 2 was on its way to X3
+    await store.markDelivered(second!.id);
+    expect(await store.get("JSMITH")).toMatchObject({ version: 3, x3ConfirmedAt: null });
+    expect(await store.delivery("JSMITH")).toMatchObject({ state: "pending", version: 3 });
+  });
+
+  it("settles a delivery while saves of the same user commit, without a deadlock", async () => {
+    if (skip()) return;
+    // A delivery's outcome and a save both write the setup row and the user's outbox rows: taken in the
+    // same order, a save and a settle racing never deadlock (PostgreSQL would abort one of them).
+    await save(store, 0, flags({ COROTKCRE: true }));
+    for (let version = 1; version <= 15; version++) {
+      const item = await store.claimDue("JSMITH", "w", 60_000);
+      const [saved] = await Promise.all([save(store, version, flags({ COROTKCRE: version % 2 === 0 })), store.markDelivered(item!.id)]);
+      expect(saved.ok).toBe(true);
+    }
+  });
+
   it("remembers the last known X3 user of a mailbox, case-insensitively", async () => {
     if (skip()) return;
     await store.rememberUser("JSmith@Contoso.com", { code: "JSMITH", name: "John Smith", email: "jsmith@contoso.com", language: "ENG" });

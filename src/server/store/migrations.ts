@@ -84,7 +84,14 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // Kysely looks for its own tables in every schema unless told which one: on a PostgreSQL database shared
+  // with another Kysely application (or another schema of ours) it would find theirs and skip creating ours.
+  const migrationTableSchema =
+    dialect === "postgres"
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);

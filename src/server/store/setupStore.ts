@@ -3,10 +3,12 @@
  * A setup's write, its history entry and its outbox row commit in one transaction, so an acknowledged
  * save is never without the delivery that will carry it to X3.
  */
-import type { Kysely, Selectable, Transaction, Updateable } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
 import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
 import { EMPTY_POLICY, lockViolations, type Policy, PolicySchema } from "../../core/policy";
 import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type X3User } from "../../core/setup";
+import { durableTransaction } from "./database";
+import { GroupCommit } from "./groupCommit";
 import type { SqlDialect } from "./migrations";
 import type { Database, OutboxTable, SetupTable } from "./schema";
 
@@ -72,11 +74,21 @@ function parseFlags(json: string): Flags {
 }
 
 export class SetupStore {
+  /** The last policy document read, and what it parsed to. */
+  private parsedPolicy: { readonly document: string; readonly policy: Policy } | null = null;
+  /** Saves arriving while one commits are written together in the next transaction (see GroupCommit). */
+  readonly writes: GroupCommit<Database, SaveRequest, SaveResult>;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect = "sqlite",
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.writes = new GroupCommit(
+      (work) => durableTransaction(db, dialect, work),
+      (trx, req) => this.saveIn(trx, req),
+    );
+  }
 
   async get(userCode: string, db: Db = this.db): Promise<StoredSetup | null> {
     const row = await db.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst();
@@ -85,94 +97,98 @@ export class SetupStore {
 
   /**
    * Writes a new version when `expectedVersion` is still current (compare-and-set, so it holds on any
-   * database and with several server replicas); otherwise returns what is current.
+   * database and with several server replicas); otherwise returns what is current. Resolves once the
+   * transaction holding the write has committed; concurrent saves share that transaction.
    */
-  async save(req: SaveRequest): Promise<SaveResult> {
-    return this.db.transaction().execute(async (trx): Promise<SaveResult> => {
-      if (req.checkLocks) {
-        const policy = await this.policyIn(trx, true);
-        const violations = lockViolations(req.flags, policy.policy.locks);
-        if (violations.length) return { ok: false, reason: "locked", violations, policy: policy.policy };
-      }
-      const current = await this.get(req.userCode, trx);
-      if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, reason: "version", current };
+  save(req: SaveRequest): Promise<SaveResult> {
+    return this.writes.submit(req);
+  }
 
-      const at = this.now().toISOString();
-      const version = req.expectedVersion + 1;
-      const flagsJson = JSON.stringify(req.flags);
-      // A version taken from X3 is confirmed by X3 as it is written.
-      const confirmedAt = req.deliver ? null : at;
-      const values = { flags: flagsJson, version, updated_at: at, updated_by: req.actor, source: req.source, x3_confirmed_at: confirmedAt };
-      const written = current
-        ? await trx
-            .updateTable("setup")
-            .set(values)
-            .where("user_code", "=", req.userCode)
-            .where("version", "=", req.expectedVersion)
-            .executeTakeFirst()
-            .then((r) => Number(r.numUpdatedRows))
-        : await trx
-            .insertInto("setup")
-            .values({ user_code: req.userCode, ...values })
-            .onConflict((oc) => oc.column("user_code").doNothing())
-            .executeTakeFirst()
-            .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n));
-      if (written !== 1) return { ok: false, reason: "version", current: await this.get(req.userCode, trx) };
+  /** One save's statements: the setup, its history entry and its outbox row, in the caller's transaction. */
+  private async saveIn(trx: Transaction<Database>, req: SaveRequest): Promise<SaveResult> {
+    if (req.checkLocks) {
+      const policy = await this.policyIn(trx, true);
+      const violations = lockViolations(req.flags, policy.policy.locks);
+      if (violations.length) return { ok: false, reason: "locked", violations, policy: policy.policy };
+    }
+    const current = await this.get(req.userCode, trx);
+    if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, reason: "version", current };
 
-      const before = current?.flags ?? req.baseline;
-      const changes = changedFlags(before, req.flags).map((code) => ({
-        code,
-        from: before[code],
-        to: req.flags[code],
-      }));
-      await trx
-        .insertInto("history")
-        .values({
-          user_code: req.userCode,
-          version,
-          at,
-          actor: req.actor,
-          source: req.source,
-          changes: JSON.stringify(changes),
-        })
-        .execute();
+    const at = this.now().toISOString();
+    const version = req.expectedVersion + 1;
+    const flagsJson = JSON.stringify(req.flags);
+    // A version taken from X3 is confirmed by X3 as it is written.
+    const confirmedAt = req.deliver ? null : at;
+    const values = { flags: flagsJson, version, updated_at: at, updated_by: req.actor, source: req.source, x3_confirmed_at: confirmedAt };
+    const written = current
+      ? await trx
+          .updateTable("setup")
+          .set(values)
+          .where("user_code", "=", req.userCode)
+          .where("version", "=", req.expectedVersion)
+          .executeTakeFirst()
+          .then((r) => Number(r.numUpdatedRows))
+      : await trx
+          .insertInto("setup")
+          .values({ user_code: req.userCode, ...values })
+          .onConflict((oc) => oc.column("user_code").doNothing())
+          .executeTakeFirst()
+          .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n));
+    if (written !== 1) return { ok: false, reason: "version", current: await this.get(req.userCode, trx) };
 
-      // A newer version makes any undelivered older one pointless: X3 only needs the latest full set.
-      await trx
-        .updateTable("outbox")
-        .set({ state: "superseded", next_attempt_at: at })
-        .where("user_code", "=", req.userCode)
-        .where("state", "=", "pending")
-        .execute();
-      await trx
-        .insertInto("outbox")
-        .values({
-          user_code: req.userCode,
-          version,
-          lease_owner: null,
-          lease_until: null,
-          flags: flagsJson,
-          state: req.deliver ? "pending" : "delivered",
-          attempts: 0,
-          created_at: at,
-          next_attempt_at: at,
-          last_attempt_at: null,
-          delivered_at: req.deliver ? null : at,
-          message: null,
-        })
-        .execute();
-
-      const setup: StoredSetup = {
-        userCode: req.userCode,
-        flags: req.flags,
+    const before = current?.flags ?? req.baseline;
+    const changes = changedFlags(before, req.flags).map((code) => ({
+      code,
+      from: before[code],
+      to: req.flags[code],
+    }));
+    await trx
+      .insertInto("history")
+      .values({
+        user_code: req.userCode,
         version,
-        updatedAt: at,
-        updatedBy: req.actor,
+        at,
+        actor: req.actor,
         source: req.source,
-        x3ConfirmedAt: confirmedAt,
-      };
-      return { ok: true, setup, changes };
-    });
+        changes: JSON.stringify(changes),
+      })
+      .execute();
+
+    // A newer version makes any undelivered older one pointless: X3 only needs the latest full set.
+    await trx
+      .updateTable("outbox")
+      .set({ state: "superseded", next_attempt_at: at })
+      .where("user_code", "=", req.userCode)
+      .where("state", "=", "pending")
+      .execute();
+    await trx
+      .insertInto("outbox")
+      .values({
+        user_code: req.userCode,
+        version,
+        lease_owner: null,
+        lease_until: null,
+        flags: flagsJson,
+        state: req.deliver ? "pending" : "delivered",
+        attempts: 0,
+        created_at: at,
+        next_attempt_at: at,
+        last_attempt_at: null,
+        delivered_at: req.deliver ? null : at,
+        message: null,
+      })
+      .execute();
+
+    const setup: StoredSetup = {
+      userCode: req.userCode,
+      flags: req.flags,
+      version,
+      updatedAt: at,
+      updatedBy: req.actor,
+      source: req.source,
+      x3ConfirmedAt: confirmedAt,
+    };
+    return { ok: true, setup, changes };
   }
 
   /** The delivery state of a user's latest version. */
@@ -205,56 +221,90 @@ export class SetupStore {
 
   /**
    * Takes a user's due delivery for `leaseMs`, unless another worker holds one of that user's rows:
-   * one delivery per user at a time keeps SYNCPAR writes in version order across replicas. On
-   * PostgreSQL the candidate row is locked with FOR UPDATE SKIP LOCKED, so two replicas never take the
-   * same row; a crashed worker's lease simply runs out.
+   * one delivery per user at a time keeps SYNCPAR writes in version order across replicas. One statement
+   * (an UPDATE of the row a subquery picks, RETURNING it), so a claim costs one round trip rather than
+   * four. On PostgreSQL the subquery locks its row FOR UPDATE SKIP LOCKED and the UPDATE re-checks the
+   * row's lease, so two replicas never take the same row; a crashed worker's lease simply runs out.
    */
   async claimDue(userCode: string, owner: string, leaseMs: number): Promise<OutboxItem | null> {
     const now = this.now();
     const nowIso = now.toISOString();
-    return this.db.transaction().execute(async (trx) => {
-      let candidate = trx
-        .selectFrom("outbox as o")
-        .select(["o.id", "o.user_code", "o.version", "o.flags", "o.attempts"])
-        .where("o.user_code", "=", userCode)
-        .where("o.state", "=", "pending")
-        .where("o.next_attempt_at", "<=", nowIso)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom("outbox as busy")
-                .select("busy.id")
-                .whereRef("busy.user_code", "=", "o.user_code")
-                .where("busy.lease_until", ">", nowIso),
-            ),
+    let candidate = this.db
+      .selectFrom("outbox as o")
+      .select("o.id")
+      .where("o.user_code", "=", userCode)
+      .where("o.state", "=", "pending")
+      .where("o.next_attempt_at", "<=", nowIso)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("outbox as busy")
+              .select("busy.id")
+              .whereRef("busy.user_code", "=", "o.user_code")
+              .where("busy.lease_until", ">", nowIso),
           ),
-        )
-        .orderBy("o.version", "desc")
-        .limit(1);
-      if (this.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
-      const row = await candidate.executeTakeFirst();
-      if (!row) return null;
-      await trx
-        .updateTable("outbox")
-        .set({ lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs).toISOString() })
-        .where("id", "=", row.id)
-        .execute();
-      return { id: row.id, userCode: row.user_code, version: row.version, flags: parseFlags(row.flags), attempts: row.attempts };
-    });
+        ),
+      )
+      .orderBy("o.version", "desc")
+      .limit(1);
+    if (this.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
+    const row = await this.db
+      .updateTable("outbox")
+      .set({ lease_owner: owner, lease_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where((eb) => eb("id", "=", candidate))
+      // Checked again on the row itself: PostgreSQL re-reads the row a concurrent claim has just leased
+      // before updating it, while the subquery's NOT EXISTS saw the rows as they were when it started.
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", nowIso)]))
+      .returning(["id", "user_code", "version", "flags", "attempts"])
+      .executeTakeFirst();
+    if (!row) return null;
+    return { id: row.id, userCode: row.user_code, version: row.version, flags: parseFlags(row.flags), attempts: row.attempts };
+  }
+
+  /** Who holds a lease that has not run out yet (to find a crashed predecessor's). */
+  async leaseOwners(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("outbox")
+      .select("lease_owner")
+      .distinct()
+      .where("lease_until", ">", this.now().toISOString())
+      .where("lease_owner", "is not", null)
+      .execute();
+    return rows.map((r) => r.lease_owner).filter((o): o is string => o !== null);
+  }
+
+  /** Gives back the leases of workers known to be dead, so their users are delivered now, not at expiry. */
+  async releaseLeases(owners: readonly string[]): Promise<number> {
+    if (!owners.length) return 0;
+    const result = await this.db
+      .updateTable("outbox")
+      .set({ lease_owner: null, lease_until: null })
+      .where("lease_owner", "in", [...owners])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async markDelivered(id: number): Promise<void> {
     const at = this.now().toISOString();
-    await this.settle(id, { state: "delivered", delivered_at: at, last_attempt_at: at, message: null });
-    // X3 now holds that version: if it is still the current one, it is confirmed.
-    const row = await this.db.selectFrom("outbox").select(["user_code", "version", "state"]).where("id", "=", id).executeTakeFirst();
-    if (row?.state === "delivered") await this.markConfirmed(row.user_code, row.version, at);
+    // One transaction (one commit to wait for): the confirmation, the outcome and the lease given back.
+    await this.settle(id, { state: "delivered", delivered_at: at, last_attempt_at: at, message: null }, async (trx) => {
+      // X3 now holds that version: if it is still the current one, it is confirmed. The setup row is
+      // written before the outbox row, the order a save takes them in, so the two cannot deadlock; a save
+      // committing meanwhile makes this version no longer current, and the outcome below a no-op.
+      const row = await trx
+        .selectFrom("outbox")
+        .select(["user_code", "version"])
+        .where("id", "=", id)
+        .where("state", "in", ["pending", "delivered"])
+        .executeTakeFirst();
+      if (row) await this.markConfirmed(row.user_code, row.version, at, trx);
+    });
   }
 
   /** Records that X3 holds `version` of the user's setup (ignored if a newer version exists). */
-  async markConfirmed(userCode: string, version: number, at: string = this.now().toISOString()): Promise<void> {
-    await this.db
+  async markConfirmed(userCode: string, version: number, at: string = this.now().toISOString(), db: Db = this.db): Promise<void> {
+    await db
       .updateTable("setup")
       .set({ x3_confirmed_at: at })
       .where("user_code", "=", userCode)
@@ -327,17 +377,24 @@ export class SetupStore {
     if (share && this.dialect === "postgres") q = q.forShare();
     const row = await q.executeTakeFirst();
     if (!row) return { policy: EMPTY_POLICY, version: 0, updatedAt: "", updatedBy: "" };
-    return { policy: PolicySchema.parse(JSON.parse(row.document)), version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by };
+    // Every save and read needs the policy: the same document is parsed (and validated) once.
+    if (this.parsedPolicy?.document !== row.document) {
+      this.parsedPolicy = { document: row.document, policy: PolicySchema.parse(JSON.parse(row.document)) };
+    }
+    return { policy: this.parsedPolicy.policy, version: row.version, updatedAt: row.updated_at, updatedBy: row.updated_by };
   }
 
   /** Compare-and-set, like a setup: false when `expectedVersion` is no longer current. */
   async savePolicy(policy: Policy, expectedVersion: number, actor: string): Promise<boolean> {
-    const result = await this.db
-      .updateTable("policy")
-      .set({ document: JSON.stringify(policy), version: expectedVersion + 1, updated_at: this.now().toISOString(), updated_by: actor })
-      .where("id", "=", 1)
-      .where("version", "=", expectedVersion)
-      .executeTakeFirst();
+    // Acknowledged to an administrator: committed durably, like a setup (see durableTransaction).
+    const result = await durableTransaction(this.db, this.dialect, (trx) =>
+      trx
+        .updateTable("policy")
+        .set({ document: JSON.stringify(policy), version: expectedVersion + 1, updated_at: this.now().toISOString(), updated_by: actor })
+        .where("id", "=", 1)
+        .where("version", "=", expectedVersion)
+        .executeTakeFirst(),
+    );
     return Number(result.numUpdatedRows) === 1;
   }
 
@@ -352,9 +409,17 @@ export class SetupStore {
   /**
    * Records an attempt's outcome and gives the lease back. The outcome applies only while the row is
    * still pending (a newer version may have superseded it meanwhile); the lease is released regardless.
+   * `first` runs in the same transaction, before the outbox row is written.
+   *
+   * On PostgreSQL the commit does not wait for the WAL flush (synchronous_commit off, this transaction
+   * only): an outcome lost in a database crash leaves the row pending and leased, so it is delivered again
+   * once the lease runs out — harmless, as each delivery writes the version's full flag set. That halves
+   * the flushes a delivery waits for (the claim's stays durable: it is what keeps one delivery per user).
    */
-  private async settle(id: number, outcome: Updateable<OutboxTable>): Promise<void> {
+  private async settle(id: number, outcome: Updateable<OutboxTable>, first?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (this.dialect === "postgres") await sql`set local synchronous_commit to off`.execute(trx);
+      await first?.(trx);
       await trx
         .updateTable("outbox")
         .set((eb) => ({ ...outcome, attempts: eb("attempts", "+", 1), lease_owner: null, lease_until: null }))

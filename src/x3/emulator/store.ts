@@ -18,6 +18,9 @@ export interface StoredRow {
   readonly values: Readonly<Record<string, X3Value>>;
 }
 
+/** Told of every row written, in the order the writes happen (e.g. a benchmark checking delivery order). */
+export type WriteListener = (table: X3Table, row: StoredRow) => void;
+
 const DATA_FORMAT = "x3-emulator/1";
 
 const StoredRowSchema = z.strictObject({
@@ -37,6 +40,7 @@ export class X3EmulatorStore {
   /** Source of `$etag`s: one counter for the folder, persisted, so a tag is never reused. */
   private revision = 0;
   private lastStamp = 0;
+  private readonly listeners = new Set<WriteListener>();
 
   private constructor(private readonly dataFile: string | undefined) {
     for (const t of X3_TABLES) this.tables.set(t, new Map());
@@ -73,6 +77,12 @@ export class X3EmulatorStore {
 
   get(table: X3Table, key: string): StoredRow | undefined {
     return this.table(table).get(key);
+  }
+
+  /** Calls `listener` after each row written, until the returned function is called. */
+  onWrite(listener: WriteListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Removes a row, as deleting a record in its X3 function does. */
@@ -117,6 +127,7 @@ export class X3EmulatorStore {
     const row: StoredRow = { uuid: current?.uuid ?? uuid ?? randomUUID(), etag: String(this.revision), values };
     this.table(table).set(key, row);
     if (save) this.save();
+    for (const listener of this.listeners) listener(table, row);
     return row;
   }
 
