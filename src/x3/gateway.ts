@@ -23,7 +23,7 @@ import {
   type UserParameter,
   type UserParameters,
 } from "./records";
-import { X3Transport, type X3Body } from "./transport";
+import { sendBoundMs, X3Transport, type X3Body } from "./transport";
 
 /** A query whose `$next` never ends is X3 (or a proxy) misbehaving, not a big table. */
 const MAX_PAGES = 10_000;
@@ -56,6 +56,16 @@ export class X3Gateway {
   constructor(config: X3GatewayConfig) {
     this.config = resolveX3GatewayConfig(config);
     this.transport = new X3Transport(this.config);
+  }
+
+  /**
+   * The longest `writeSyncpar` can take, whatever X3 does: at worst it reads the row (and proves the class
+   * on a 404), reads the template, POSTs, re-reads after a refused duplicate and PUTs, each exchange within
+   * its deadline. A delivery's lease must outlast this, or a second worker could write the same user's row
+   * while the first one's write is still on its way.
+   */
+  get writeSyncparBoundMs(): number {
+    return 4 * sendBoundMs(this.config, "GET") + sendBoundMs(this.config, "POST") + sendBoundMs(this.config, "PUT");
   }
 
   // ---- SYNCPAR ------------------------------------------------------------------------------------

@@ -66,13 +66,33 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The longest one exchange may take, start to finish: the connection, then the whole answer, headers and
+ * body, within the response timeout. undici's body timeout only limits each gap between chunks, so an X3
+ * (or a proxy) trickling a body would otherwise hold a call — and the outbox lease of the delivery making
+ * it — for ever. api1 answers are small (a row, a page of records): a slow but honest X3 fits.
+ */
+export function exchangeDeadlineMs(config: Pick<ResolvedX3GatewayConfig, "connectTimeoutMs" | "responseTimeoutMs">): number {
+  return config.connectTimeoutMs + config.responseTimeoutMs;
+}
+
+/** The longest `send` may take: every attempt to its deadline, and the longest sleep between them. */
+export function sendBoundMs(config: ResolvedX3GatewayConfig, method: X3Method): number {
+  const attempts = method === "GET" ? config.retries + 1 : 1;
+  let sleeps = 0;
+  for (let attempt = 1; attempt < attempts; attempt++) sleeps += config.retryBaseDelayMs * 2 ** (attempt - 1);
+  return attempts * exchangeDeadlineMs(config) + sleeps;
+}
+
 export class X3Transport {
   private readonly agent: Agent;
   private readonly authorizer: X3Authorizer;
   private readonly origin: string;
+  private readonly deadlineMs: number;
 
   constructor(private readonly config: ResolvedX3GatewayConfig) {
     this.origin = new URL(config.baseUrl).origin;
+    this.deadlineMs = exchangeDeadlineMs(config);
     this.authorizer = createX3Authorizer(config.auth);
     this.agent = new Agent({
       connect: {
@@ -120,17 +140,25 @@ export class X3Transport {
 
     let status: number;
     let text: string;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
     try {
       const res = await request(url, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.agent,
+        signal: deadline.signal,
       });
       status = res.statusCode;
       text = await res.body.text();
     } catch (error) {
+      if (deadline.signal.aborted) {
+        throw new X3Error("timeout", `no complete answer within ${this.deadlineMs} ms`, { operation, cause: error });
+      }
       throw networkError(error, operation);
+    } finally {
+      clearTimeout(timer);
     }
 
     const json = parseJson(text);
