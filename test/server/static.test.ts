@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import Fastify from "fastify";
 import { COMPRESSION_THRESHOLD_BYTES, registerCompression } from "../../src/server/plugins/compression";
 import { registerStaticFiles } from "../../src/server/plugins/staticFiles";
@@ -258,5 +258,35 @@ describe("registerStaticFiles", () => {
     expect(await registerStaticFiles(app, join(top, "not-built"))).toBe(false);
     expect((await app.inject("/taskpane.html")).statusCode).toBe(404);
     await app.close();
+  });
+});
+
+describe("precompressed copies written by the build", () => {
+  const PRE_JS = "precompressed.fedcba9876543210.js";
+  const marker = (encoding: string) => `/* the ${encoding} copy */\n${"console.log('from the build');\n".repeat(100)}`;
+
+  beforeAll(() => {
+    writeFileSync(join(dist, PRE_JS), SCRIPT);
+    writeFileSync(join(dist, `${PRE_JS}.br`), brotliCompressSync(Buffer.from(marker("br"))));
+    writeFileSync(join(dist, `${PRE_JS}.gz`), gzipSync(Buffer.from(marker("gzip"))));
+  });
+
+  it.each([
+    ["br", "br", brotliDecompressSync],
+    ["gzip", "gzip", gunzipSync],
+    ["br;q=0, gzip", "gzip", gunzipSync],
+  ] as const)("are sent as they are for Accept-Encoding %s, as the script, cached like it", async (accept, encoding, decode) => {
+    const res = await get(`/${PRE_JS}`, { "accept-encoding": accept });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-encoding"]).toBe(encoding);
+    expect(res.headers["content-type"]).toMatch(/javascript/);
+    expect(res.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(decode(res.rawPayload).toString()).toBe(marker(encoding));
+  });
+
+  it("are not sent to a client that takes no compression", async () => {
+    const res = await get(`/${PRE_JS}`, { "accept-encoding": "identity" });
+    expect(res.headers["content-encoding"]).toBeUndefined();
+    expect(res.payload).toBe(SCRIPT);
   });
 });
