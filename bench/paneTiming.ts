@@ -2,7 +2,7 @@
 /**
  * Part 2 of `npm run bench`: time to usable in headless Chromium, against a floor.
  *
- * The add-in server (build/server; HTTPS, its embedded X3 emulator, SQLite in a temporary folder) serves a copy of the
+ * The add-in server (HTTPS, its embedded X3 emulator, SQLite in a temporary folder) serves a copy of the
  * production build (dist/, without source maps) plus bench/fixtures/floor.html: a static page with the same
  * 23 flags as plain checkboxes. Every load is cold: a new browser context (empty HTTP cache, no service
  * worker), the Office shim of the browser tests standing in for office.js, its roaming settings pre-filled
@@ -21,40 +21,16 @@
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { PANE_CACHE_KEY } from "../src/core/paneCache";
-import type * as ServerConfig from "../src/server/config";
-import type * as Server from "../src/server/server";
-import type * as E2eBrowser from "../test/e2e/browser";
+import { loadConfig } from "../src/server/config";
+import { startAddinServer } from "../src/server/server";
+import { launchChromium, paneContext } from "../test/e2e/browser";
 import { installOfficeShim, type ShimOptions } from "../test/e2e/officeShim";
 import { type BenchPart, median, percentile, type Row, round } from "./lib";
 
 const ROOT = join(__dirname, "..", "..", "..");
 
-/**
- * The server is the one `npm run build:server` built (build/server), as production runs it: the copy tsc
- * makes under build/bench cannot start (src/server/app.ts reads package.json two folders up from itself).
- * For the same reason test/e2e/browser.ts (which imports the server) is not imported: its Chromium launch
- * and pane context are repeated below, same flags, same viewport.
- */
-const { loadConfig } = require(join(ROOT, "build", "server", "config.js")) as typeof ServerConfig;
-const { startAddinServer } = require(join(ROOT, "build", "server", "server.js")) as typeof Server;
-const CHROMIUM: typeof E2eBrowser.CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-const launchChromium = (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-
-/** As test/e2e/browser.ts's paneContext: Outlook's 320 px pane, no animations, the dev certificate accepted, office.js stubbed. */
-async function paneContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 320, height: 900 }, reducedMotion: "reduce" });
-  await context.route("https://appsforoffice.microsoft.com/**", (route) =>
-    route.fulfill({ status: 200, contentType: "text/javascript", body: "/* office.js: the Office shim stands in */" }),
-  );
-  return context;
-}
 const LOADS = 20;
 const API_DELAY_MS = 2000;
 const RATIO_BUDGET = 2.5;

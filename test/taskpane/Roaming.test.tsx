@@ -4,42 +4,19 @@
  * What must hold: the user is told, the change stays on screen and still reaches the server, a change
  * not yet accepted is never dropped, and a value the pane cannot read costs nothing but the first paint.
  */
-import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { act, render, screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { I18nextProvider } from "react-i18next";
 import { allFlags } from "../../src/core/flags";
 import { PANE_CACHE_KEY, type PaneCache } from "../../src/core/paneCache";
 import { RoamingSettingsStore } from "../../src/office/settingsStore";
-import { ApiClient, devTokenSource } from "../../src/taskpane/api";
-import { SetupPane } from "../../src/taskpane/components/SetupPane";
-import { createI18n } from "../../src/taskpane/i18n";
 import { FakeRoamingSettings, ROAMING_LIMIT_BYTES } from "../office/fakeRoaming";
 import { fakeServer, type FakeServer, setupOf } from "./fakeServer";
+import { cached, renderPane as renderWith } from "./renderPane";
 
-function renderPane(server: FakeServer, roaming: FakeRoamingSettings) {
-  const api = new ApiClient(devTokenSource("jsmith@contoso.com", server.fetch), server.fetch);
-  // The adapter's own retries of a 9019, shortened.
-  const settings = new RoamingSettingsStore(roaming.asOffice(), [5, 10]);
-  return render(
-    <I18nextProvider i18n={createI18n("en")}>
-      <FluentProvider theme={webLightTheme}>
-        <SetupPane api={api} settings={settings} mailbox="jsmith@contoso.com" />
-      </FluentProvider>
-    </I18nextProvider>,
-  );
-}
+const renderPane = (server: FakeServer, roaming: FakeRoamingSettings) => renderWith(server, roamingStore(roaming));
 
-const cached = (over: Partial<PaneCache> = {}): PaneCache => ({
-  schema: 1,
-  userCode: "JSMITH",
-  userName: "John Smith",
-  flags: allFlags(false),
-  version: 0,
-  seenAt: "2026-11-27T08:00:00.000Z",
-  pending: null,
-  ...over,
-});
+/** The real adapter over the fake, with its own retries of a 9019 shortened. */
+const roamingStore = (roaming: FakeRoamingSettings) => new RoamingSettingsStore(roaming.asOffice(), [5, 10]);
 
 /** Other keys of this add-in taking all of the 32 KB but `room` bytes. */
 function filler(room: number): Record<string, string> {

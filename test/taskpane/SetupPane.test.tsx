@@ -3,34 +3,13 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { I18nextProvider } from "react-i18next";
 import { allFlags, FLAGS } from "../../src/core/flags";
-import { PANE_CACHE_KEY, type PaneCache } from "../../src/core/paneCache";
+import { PANE_CACHE_KEY } from "../../src/core/paneCache";
 import { evaluatePrerequisites } from "../../src/core/prerequisites";
 import { ApiClient, devTokenSource } from "../../src/taskpane/api";
 import { SetupPane } from "../../src/taskpane/components/SetupPane";
-import { createI18n, type Language } from "../../src/taskpane/i18n";
+import { createI18n } from "../../src/taskpane/i18n";
 import { fakeServer, type FakeServer, MemorySettings, setupOf } from "./fakeServer";
-
-function renderPane(server: FakeServer, settings: MemorySettings, language: Language = "en") {
-  const api = new ApiClient(devTokenSource("jsmith@contoso.com", server.fetch), server.fetch);
-  return render(
-    <I18nextProvider i18n={createI18n(language)}>
-      <FluentProvider theme={webLightTheme}>
-        <SetupPane api={api} settings={settings} mailbox="jsmith@contoso.com" />
-      </FluentProvider>
-    </I18nextProvider>,
-  );
-}
-
-const cached = (over: Partial<PaneCache> = {}): PaneCache => ({
-  schema: 1,
-  userCode: "JSMITH",
-  userName: "John Smith",
-  flags: allFlags(false),
-  version: 0,
-  seenAt: "2026-11-27T08:00:00.000Z",
-  pending: null,
-  ...over,
-});
+import { cached, renderPane } from "./renderPane";
 
 const sw = (label: string) => screen.getByRole("switch", { name: label });
 
