@@ -10,7 +10,7 @@ import { loggedUrl } from "../../src/server/app";
 import { loadConfig } from "../../src/server/config";
 import { type RunningAddinServer, startAddinServer } from "../../src/server/server";
 import type { RunningX3Emulator } from "../../src/x3/emulator";
-import { badTokens, type LocalEntra, startLocalEntra } from "../server/entraFixture";
+import { badTokens, entraAuthEnv, type LocalEntra, startLocalEntra } from "../server/entraFixture";
 import { bearer } from "../server/harness";
 import { startTestEmulator, testFolder, type TestFolder } from "../x3/fixture";
 import { captureLogs, type LogCapture } from "./support";
@@ -50,11 +50,7 @@ function start(logs: LogCapture, overrides: Record<string, string> = {}): Promis
       STATIC_DIR: join(folder.dir, "no-dist"),
       TLS_CERT_FILE: folder.tls.certFile,
       TLS_KEY_FILE: join(folder.dir, "certs", "localhost.key"),
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: entra.audience,
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_CLIENT_ID: entra.audience,
-      AUTH_AUTHORITY: entra.issuer.replace(/\/v2\.0$/, ""),
+      ...entraAuthEnv(entra),
       X3_BASE_URL: emulator.url,
       X3_USER,
       X3_CA_FILE: folder.tls.certFile,

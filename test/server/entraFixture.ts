@@ -54,6 +54,17 @@ function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
 
+/** The server's settings for a local tenant: production mode's AUTH_* variables. */
+export function entraAuthEnv(entra: Pick<LocalEntra, "issuer" | "audience" | "jwksUrl">): Record<string, string> {
+  return {
+    AUTH_ISSUER: entra.issuer,
+    AUTH_AUDIENCE: entra.audience,
+    AUTH_JWKS_URL: entra.jwksUrl,
+    AUTH_CLIENT_ID: entra.audience,
+    AUTH_AUTHORITY: entra.issuer.replace(/\/v2\.0$/, ""),
+  };
+}
+
 export async function startLocalEntra(): Promise<LocalEntra> {
   const key = await signingKey();
   const published: JWK[] = [key.publicJwk];

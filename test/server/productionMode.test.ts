@@ -10,7 +10,7 @@ import { loadConfig } from "../../src/server/config";
 import { startAddinServer, type RunningAddinServer } from "../../src/server/server";
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import { startTestEmulator, testFolder, type TestFolder } from "../x3/fixture";
-import { badTokens, type LocalEntra, startLocalEntra } from "./entraFixture";
+import { badTokens, entraAuthEnv, type LocalEntra, startLocalEntra } from "./entraFixture";
 
 let folder: TestFolder;
 let entra: LocalEntra;
@@ -34,11 +34,7 @@ beforeAll(async () => {
       // testFolder() wrote them with developmentTls(dir, null): certs/localhost.crt and .key.
       TLS_CERT_FILE: folder.tls.certFile,
       TLS_KEY_FILE: join(folder.dir, "certs", "localhost.key"),
-      AUTH_ISSUER: entra.issuer,
-      AUTH_AUDIENCE: entra.audience,
-      AUTH_JWKS_URL: entra.jwksUrl,
-      AUTH_CLIENT_ID: entra.audience,
-      AUTH_AUTHORITY: entra.issuer.replace(/\/v2\.0$/, ""),
+      ...entraAuthEnv(entra),
       X3_BASE_URL: emulator.url,
       X3_USER: "admin",
       X3_PASSWORD: "admin",
