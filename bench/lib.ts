@@ -2,9 +2,54 @@
  * What every part of `npm run bench` returns, and how the run reports it: a table on stdout and one JSON
  * file per run in bench/results/. Budgets live here, in the benchmark, never in unit tests.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { Client } from "pg";
+
+/** The checkout (tsc puts the bench in build/bench/bench/). */
+export const ROOT = join(__dirname, "..", "..", "..");
+
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+async function onPostgres(statement: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query(statement);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function postgresAnswers(): Promise<boolean> {
+  return onPostgres("select 1").then(
+    () => true,
+    () => false,
+  );
+}
+
+export interface ScratchDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * A database of its own on the PostgreSQL server, dropped afterwards, or why there is none. Not a schema
+ * in the test database: nothing of a test's or another part's is in it.
+ */
+export async function scratchPostgres(prefix: string): Promise<ScratchDatabase | string> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  try {
+    await onPostgres(`create database ${name}`);
+  } catch (err) {
+    return `no PostgreSQL answers at ${POSTGRES_URL} (${String(err)})`;
+  }
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onPostgres(`drop database if exists ${name} with (force)`) };
+}
 
 export interface Budget {
   /** What the budget says, in words: "≤ 140 KB gzip". */

@@ -14,12 +14,10 @@
  * Afterwards every user's SYNCPAR must hold its last version, and the emulator's write log must show each
  * user's versions only going up. The workers run with production options.
  */
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyBaseLogger } from "fastify";
-import { Client } from "pg";
 import { allFlags, FLAG_CODES, type Flags } from "../src/core/flags";
 import { decodeYesNo } from "../src/core/x3YesNo";
 import { developmentTls, type TlsMaterial } from "../src/server/devCertificates";
@@ -28,11 +26,10 @@ import { openPostgres, openSqlite, type OpenedDatabase } from "../src/server/sto
 import { SetupStore } from "../src/server/store/setupStore";
 import { startX3Emulator, type RunningX3Emulator } from "../src/x3/emulator";
 import { X3Gateway } from "../src/x3/gateway";
-import { type BenchPart, type Row, round } from "./lib";
+import { type BenchPart, POSTGRES_URL, postgresAnswers, type Row, round, scratchPostgres } from "./lib";
 
 const USERS = Number(process.env.BENCH_OUTBOX_USERS ?? 1000);
 const VERSIONS = 10;
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** A run that has not drained by then is reported as stuck rather than waited for. */
 const DRAIN_LIMIT_MS = 10 * 60_000;
 
@@ -73,38 +70,10 @@ async function sqliteKind(): Promise<DatabaseKind> {
   return { name: "SQLite", open: () => openSqlite(join(dir, "store.sqlite")), drop: () => rm(dir, { recursive: true, force: true }) };
 }
 
-async function postgresAnswers(): Promise<boolean> {
-  const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query("select 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/**
- * A database of its own on the test server, dropped afterwards. Not a schema in the test database: Kysely's
- * migrator looks for its lock table in every schema, so a test's schema there would make ours fail.
- */
 async function postgresKind(): Promise<DatabaseKind> {
-  const name = `bench_outbox_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: POSTGRES_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { name: "PostgreSQL", open: () => openPostgres(url.href, 4), drop: () => admin(`drop database ${name} with (force)`) };
+  const db = await scratchPostgres("bench_outbox");
+  if (typeof db === "string") throw new Error(db);
+  return { name: "PostgreSQL", open: () => openPostgres(db.url, 4), drop: db.drop };
 }
 
 interface Scenario {

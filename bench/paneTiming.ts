@@ -27,9 +27,8 @@ import { loadConfig } from "../src/server/config";
 import { startAddinServer } from "../src/server/server";
 import { launchChromium, paneContext } from "../test/e2e/browser";
 import { installOfficeShim, type ShimOptions } from "../test/e2e/officeShim";
-import { type BenchPart, median, percentile, type Row, round } from "./lib";
+import { type BenchPart, median, percentile, ROOT, type Row, round } from "./lib";
 
-const ROOT = join(__dirname, "..", "..", "..");
 
 const LOADS = 20;
 const API_DELAY_MS = 2000;

@@ -14,10 +14,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type BenchPart, type Row, round } from "./lib";
+import { type BenchPart, ROOT, type Row, round } from "./lib";
 
 /** From build/bench/bench/ (where tsc puts this file) back to the checkout's dist/. */
-const DIST = join(__dirname, "..", "..", "..", "dist");
+const DIST = join(ROOT, "dist");
 const BUDGET_KB = 140;
 const KB = 1024;
 

@@ -3,7 +3,7 @@
  * prints the table and writes bench/results/bench-<time>.json. Exits 1 when a budget is missed.
  */
 import { join } from "node:path";
-import { type BenchPart, formatTable, machine, type Section, writeResults } from "./lib";
+import { type BenchPart, formatTable, machine, ROOT, type Section, writeResults } from "./lib";
 
 const PARTS: Record<string, () => Promise<BenchPart>> = {
   // Each part lives in its own module and is loaded only when it runs.
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     sections.push(await part.run());
   }
   console.log(formatTable(sections));
-  const file = writeResults(join(__dirname, "..", "..", "..", "bench", "results"), sections, startedAt);
+  const file = writeResults(join(ROOT, "bench", "results"), sections, startedAt);
   console.log(`\nresults: ${file}`);
   const missed = sections.flatMap((s) => s.rows.filter((r) => r.budget && !r.budget.pass));
   if (missed.length) {

@@ -11,12 +11,12 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadConfig } from "../src/server/config";
 import { startAddinServer } from "../src/server/server";
 import { CHROMIUM, launchChromium, paneContext } from "../test/e2e/browser";
 import { installOfficeShim, type ShimOptions } from "../test/e2e/officeShim";
-import { type BenchPart, percentile, round } from "./lib";
+import { type BenchPart, percentile, ROOT, round } from "./lib";
 
 const SAVES = 50;
 /** The design bounds a save's wait for X3 at 3 s: a figure above it means the wait was cut short. */
@@ -25,7 +25,6 @@ const FLAG_LABEL = "Create Outlook contact";
 const FLAG = "COROTKCRE";
 
 /** The repository's root, from build/bench/bench/ (compiled) — where dist/ is. */
-const ROOT = resolve(__dirname, "..", "..", "..");
 
 /** Wall-clock milliseconds with performance.now()'s precision, comparable with the page's. */
 const wallNow = (): number => performance.timeOrigin + performance.now();

@@ -11,13 +11,11 @@
  * write SYNCPAR, mark it delivered) as it does in production; X3 simply answers at once.
  */
 import { type ChildProcess, fork } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import Fastify from "fastify";
-import { Client } from "pg";
 import { FLAG_CODES, type FlagCode, type Flags } from "../src/core/flags";
 import type { X3User } from "../src/core/setup";
 import { encodeYesNo } from "../src/core/x3YesNo";
@@ -31,9 +29,8 @@ import type { X3Port } from "../src/server/x3Port";
 import { X3EmulatorStore } from "../src/x3/emulator/store";
 import { parseSyncpar, parseUser } from "../src/x3/records";
 import type { X3Body } from "../src/x3/transport";
-import { type BenchPart, type Row, round, type Section } from "./lib";
+import { type BenchPart, type Row, round, scratchPostgres, type Section } from "./lib";
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** Users the load is spread over: at 64 connections two requests share a user, so versions really conflict. */
 const USERS = 32;
 const CONNECTIONS = [1, 16, 64] as const;
@@ -380,35 +377,13 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
   return rows;
 }
 
-/** A database of its own on the PostgreSQL server (nothing of a test's or another part's in it), or why not. */
-async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | string> {
-  const name = `bench_server_${randomBytes(6).toString("hex")}`;
-  const admin = async (statement: string) => {
-    const client = new Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      await client.query(statement);
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
-  try {
-    await admin(`create database ${name}`);
-  } catch (err) {
-    return `no PostgreSQL answers at ${POSTGRES_URL} (${String(err)})`;
-  }
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
-}
-
 export const part: BenchPart = {
   id: "server",
   async run(): Promise<Section> {
     const sqlite = await measureDatabase("SQLite", null);
     const rows = rowsOf(sqlite, true);
     const details: unknown[] = [sqlite];
-    const pg = process.env.BENCH_SERVER_SKIP_POSTGRES ? "BENCH_SERVER_SKIP_POSTGRES is set" : await postgresDatabase();
+    const pg = process.env.BENCH_SERVER_SKIP_POSTGRES ? "BENCH_SERVER_SKIP_POSTGRES is set" : await scratchPostgres("bench_server");
     if (typeof pg === "string") {
       process.stdout.write(`  PostgreSQL skipped: ${pg}\n`);
       rows.push({ name: "PostgreSQL", value: 0, unit: "req/s", note: `skipped: ${pg}` });
