@@ -7,7 +7,9 @@
  * 23 flags as plain checkboxes. Every load is cold: a new browser context (empty HTTP cache, no service
  * worker), the Office shim of the browser tests standing in for office.js, its roaming settings pre-filled
  * with the cache the pane itself wrote for the user at a warm-up load — so the first screen comes from
- * roaming settings, as in Outlook.
+ * roaming settings, as in Outlook. No request is intercepted (Playwright's routes would send each of the
+ * page's requests through this process): office.js's CDN host is mapped to the local server, which answers
+ * it with an empty script, and the slow API is an HTTPS proxy that holds /api/ requests (delayingProxy.ts).
  *
  * Usable = the first animation frame in which the document holds the 23 flag inputs (`[data-flag] input`)
  * and, for the pane, each one's checked state is the user's flag. Measured in the page: performance.now()
