@@ -107,7 +107,14 @@ export async function securityHeaders(): Promise<Record<string, string>> {
  * cannot be decoded: see `frameworkErrors` in app.ts).
  */
 export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPerMinute: number }): Promise<Record<string, string>> {
-  await app.register(helmet, HELMET_OPTIONS);
+  // The policy has no nonce, so every response gets the same headers: helmet writes them once, here, and
+  // each response is given the result. (The plugin itself runs helmet's whole middleware chain, parsing the
+  // CSP directives again, on every request.)
+  const headers = await securityHeaders();
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(headers);
+    done();
+  });
 
   // Per address, before anything else runs (sign-in attempts included).
   await app.register(rateLimit, {
@@ -117,7 +124,7 @@ export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPe
     store: ArrivalCountStore,
     keyGenerator: (req) => req.ip,
   });
-  return securityHeaders();
+  return headers;
 }
 
 /** Per signed-in mailbox, once sign-in has said who is calling: one user cannot starve the others behind a shared proxy address. */
