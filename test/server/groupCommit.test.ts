@@ -3,6 +3,7 @@
  * its own compare-and-set result, a failing one does not fail or hide the others, every version has its
  * history entry and outbox row, and no save is answered before its transaction has committed.
  */
+import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
 import { type Kysely, sql, type Transaction } from "kysely";
 import { Client } from "pg";
@@ -150,7 +151,7 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
 });
 
 describe("durability on SQLite", () => {
-  it("commits every save and policy change under synchronous=FULL, other writes under NORMAL", async () => {
+  it("answers a save only once the write-ahead log holding its commit is fsynced; policy commits under FULL, bookkeeping under NORMAL", async () => {
     const database = await DIALECTS[0].make();
     const opened = await database.open();
     try {
@@ -165,15 +166,59 @@ describe("durability on SQLite", () => {
           return work(trx);
         }),
       );
+      // Saves run straight on SQLite's connection (RawSqlite): the setting inside each of its transactions,
+      // and the log's fsync held until the test lets it go.
+      const realRaw = databaseModule.RawSqlite.prototype.transaction;
+      const rawSeen: Array<{ durable: boolean; synchronous: number }> = [];
+      const rawSpy = jest.spyOn(databaseModule.RawSqlite.prototype, "transaction").mockImplementation(function (this: databaseModule.RawSqlite, work, durable) {
+        return realRaw.call(
+          this,
+          () => {
+            rawSeen.push({ durable: durable === true, synchronous: (this.statement("pragma synchronous").get() as { synchronous: number }).synchronous });
+            return work();
+          },
+          durable,
+        );
+      });
+      const realSync = databaseModule.RawSqlite.prototype.syncLog;
+      let letSync!: () => void;
+      const syncGate = new Promise<void>((resolve) => (letSync = resolve));
+      const synced: string[] = [];
+      const syncSpy = jest.spyOn(databaseModule.RawSqlite.prototype, "syncLog").mockImplementation(async function (this: databaseModule.RawSqlite) {
+        await syncGate;
+        await realSync.call(this);
+        synced.push("fsynced");
+      });
       try {
-        await Promise.all(["DUR1", "DUR2", "DUR3"].map((u, i) => store.save(request(u, 0, i))));
+        const answered: string[] = [];
+        const saves = Promise.all(["DUR1", "DUR2", "DUR3"].map((u, i) => store.save(request(u, 0, i)).then((r) => answered.push(`${u} ${r.ok}`))));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Committed (another query sees the rows) but not answered while the log is not on disk.
+        expect((await opened.db.selectFrom("setup").select("user_code").execute()).length).toBe(3);
+        expect(answered).toEqual([]);
+        letSync();
+        await saves;
+        expect(synced.length).toBeGreaterThanOrEqual(1);
+        expect(answered.sort()).toEqual(["DUR1 true", "DUR2 true", "DUR3 true"]);
+        // The file fsynced is the database's write-ahead log.
+        const wal = databaseModule.rawSqliteOf(opened.db)!.walFile!;
+        expect(wal).toMatch(/-wal$/);
+        expect(existsSync(wal)).toBe(true);
         expect(await store.savePolicy({ ...(await store.policy()).policy }, 0, "admin@contoso.com")).toBe(true);
+        // A delivery's outcome is bookkeeping: NORMAL, no fsync.
+        const syncsBefore = synced.length;
+        const item = await store.claimDue("DUR1", "test-worker", 60_000);
+        await store.markDelivered(item!.id);
+        expect(synced.length).toBe(syncsBefore);
       } finally {
         spy.mockRestore();
+        rawSpy.mockRestore();
+        syncSpy.mockRestore();
       }
       // 2 = FULL (fsync at each commit), 1 = NORMAL (fsync at checkpoints).
-      expect(seen.length).toBeGreaterThanOrEqual(2);
-      expect(new Set(seen)).toEqual(new Set([2]));
+      expect(seen).toEqual([2]);
+      expect(rawSeen.filter((t) => t.durable).length).toBeGreaterThanOrEqual(1);
+      expect(new Set(rawSeen.map((t) => t.synchronous))).toEqual(new Set([1]));
       expect(await synchronous(opened.db)).toBe(1);
     } finally {
       await opened.close();

@@ -4,9 +4,10 @@
  * replicas starting at once migrate once.
  */
 import { mkdirSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { Kysely, PostgresDialect, sql, type SqliteDatabase, SqliteDialect, type Transaction } from "kysely";
+import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, sql, type SqliteDatabase, SqliteDialect, type Transaction } from "kysely";
 import { Pool } from "pg";
 import { migrateToLatest, type SqlDialect } from "./migrations";
 import type { Database } from "./schema";
@@ -19,6 +20,167 @@ export interface OpenedDatabase {
 
 /** Prepared statements kept, by SQL text: the queries are a few dozen shapes, their parameters vary. */
 const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * The one SQLite connection's lock. Kysely's queries and transactions hold it (LockedSqliteDialect), and so
+ * do the store's direct statements (RawSqlite): a statement never lands inside someone else's transaction.
+ * Unlocking hands the lock to the next waiter in arrival order.
+ */
+export class ConnectionLock {
+  private held = false;
+  private readonly waiters: Array<() => void> = [];
+
+  tryLock(): boolean {
+    if (this.held) return false;
+    this.held = true;
+    return true;
+  }
+
+  lock(): Promise<void> {
+    if (this.tryLock()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.held = false;
+  }
+}
+
+/**
+ * Kysely's SQLite dialect, whose connection is taken under the shared lock. (Kysely's own driver also has a
+ * mutex, private to it; under this lock it is always free.)
+ */
+class LockedSqliteDialect extends SqliteDialect {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly lock: ConnectionLock,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    const inner = super.createDriver();
+    const lock = this.lock;
+    return {
+      init: () => inner.init(),
+      async acquireConnection(): Promise<DatabaseConnection> {
+        await lock.lock();
+        try {
+          return await inner.acquireConnection();
+        } catch (err) {
+          lock.unlock();
+          throw err;
+        }
+      },
+      beginTransaction: (connection, settings) => inner.beginTransaction(connection, settings),
+      commitTransaction: (connection) => inner.commitTransaction(connection),
+      rollbackTransaction: (connection) => inner.rollbackTransaction(connection),
+      savepoint: (connection, name, compile) => inner.savepoint!(connection, name, compile),
+      rollbackToSavepoint: (connection, name, compile) => inner.rollbackToSavepoint!(connection, name, compile),
+      releaseSavepoint: (connection, name, compile) => inner.releaseSavepoint!(connection, name, compile),
+      async releaseConnection(connection) {
+        try {
+          await inner.releaseConnection(connection);
+        } finally {
+          lock.unlock();
+        }
+      },
+      destroy: () => inner.destroy(),
+    };
+  }
+}
+
+/**
+ * The SQLite connection itself, for the store's hottest statements (a save, a read, a delivery's claim and
+ * outcome). Through Kysely each costs more in building, compiling and promise hops than SQLite takes to run
+ * it; here a prepared statement runs at once, under the connection's lock.
+ */
+export class RawSqlite {
+  /** The write-ahead log, opened for fsync (never written through this descriptor). */
+  private wal: Promise<FileHandle> | null = null;
+
+  constructor(
+    private readonly cache: SqliteDatabase,
+    readonly lock: ConnectionLock,
+    /** The database file's write-ahead log; null for an in-memory database (nothing to make durable). */
+    readonly walFile: string | null,
+  ) {}
+
+  /** The prepared statement for `text` (prepared once). Run it only inside `exclusive`. */
+  statement(text: string): BetterSqlite3.Statement {
+    return this.cache.prepare(text) as BetterSqlite3.Statement;
+  }
+
+  /** Runs `work` holding the connection: at once when it is free, after the current holder otherwise. */
+  async exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+    if (!this.lock.tryLock()) await this.lock.lock();
+    try {
+      return await work();
+    } finally {
+      this.lock.unlock();
+    }
+  }
+
+  /**
+   * Runs `work` as one transaction, holding the connection throughout. A failure rolls everything back and
+   * is rethrown.
+   *
+   * `durable`: resolves only once the commit would survive a power cut. The commit itself runs under the
+   * connection's synchronous=NORMAL (its frames are in the write-ahead log, in the operating system's
+   * cache), then the log file is fsynced — what synchronous=FULL does inside the commit, but on libuv's
+   * thread pool, after the connection is released: the event loop and the next transaction go on while
+   * the disk flushes, instead of the whole server waiting for it. fsync flushes the file, whichever
+   * descriptor asks, so every frame written before the call is on disk when it returns; frames a
+   * checkpoint has meanwhile copied into the database file were fsynced there by the checkpoint. If the
+   * fsync fails, the caller gets the error and the write is not acknowledged (though committed: the
+   * pane's retry then meets its own version, as after a lost answer).
+   */
+  async transaction<T>(work: () => T | Promise<T>, durable = false): Promise<T> {
+    const result = await this.exclusive(async () => {
+      this.statement("begin").run();
+      try {
+        const value = await work();
+        this.statement("commit").run();
+        return value;
+      } catch (err) {
+        this.statement("rollback").run();
+        throw err;
+      }
+    });
+    if (durable) await this.syncLog();
+    return result;
+  }
+
+  /** fsyncs the write-ahead log (see transaction). */
+  async syncLog(): Promise<void> {
+    if (!this.walFile) return;
+    this.wal ??= open(this.walFile, "r+");
+    try {
+      await (await this.wal).sync();
+    } catch (err) {
+      // Opened again next time (a descriptor that failed once is not trusted).
+      const failed = this.wal;
+      this.wal = null;
+      await failed?.then((h) => h.close()).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    const wal = this.wal;
+    this.wal = null;
+    await wal?.then((h) => h.close()).catch(() => undefined);
+  }
+}
+
+/** The direct connection of a store opened by openSqlite, found from its Kysely instance. */
+const RAW_CONNECTIONS = new WeakMap<Kysely<Database>, RawSqlite>();
+
+export function rawSqliteOf(db: Kysely<Database>): RawSqlite | undefined {
+  return RAW_CONNECTIONS.get(db);
+}
 
 /**
  * Kysely prepares every query afresh, and preparing costs more than running these small queries. The
@@ -50,15 +212,27 @@ export async function openSqlite(file: string): Promise<OpenedDatabase> {
   // synchronous=NORMAL, the connection's default here, fsyncs at checkpoints only: the bookkeeping writes
   // (delivery leases and outcomes, X3 confirmations, known users) may roll back on power loss, and are
   // then redone (a delivery is idempotent and retried). A transaction that acknowledges a user's change
-  // runs through `durableTransaction`, under synchronous=FULL: its commit fsyncs the WAL, so it survives
-  // a power cut too, which is the promise the outbox makes.
+  // is answered only once the WAL holding its commit is fsynced (a save: RawSqlite.transaction's `durable`;
+  // a policy: `durableTransaction`, under synchronous=FULL), so it survives a power cut too, which is the
+  // promise the outbox makes.
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cache = withStatementCache(sqlite);
+  const lock = new ConnectionLock();
+  const db = new Kysely<Database>({ dialect: new LockedSqliteDialect({ database: cache }, lock) });
+  const raw = new RawSqlite(cache, lock, file === ":memory:" ? null : `${file}-wal`);
+  RAW_CONNECTIONS.set(db, raw);
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
-  return { db, dialect: "sqlite", close: () => db.destroy() };
+  return {
+    db,
+    dialect: "sqlite",
+    close: async () => {
+      await raw.close();
+      await db.destroy();
+    },
+  };
 }
 
 export async function openPostgres(connectionString: string, poolSize = 10): Promise<OpenedDatabase> {

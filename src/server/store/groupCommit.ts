@@ -7,7 +7,13 @@
  * caller gets its error. No caller is answered before the transaction holding its write has committed;
  * if the commit fails, every write of the group fails with it (none of them was acknowledged).
  */
-import { sql, type Transaction } from "kysely";
+
+/** How a group's transaction marks, keeps and undoes one write's statements. */
+export interface Savepoints<Tx> {
+  begin(trx: Tx): Promise<unknown> | unknown;
+  release(trx: Tx): Promise<unknown> | unknown;
+  rollback(trx: Tx): Promise<unknown> | unknown;
+}
 
 interface Waiting<Req, Res> {
   readonly request: Req;
@@ -24,16 +30,17 @@ export interface GroupCommitStats {
   writes: number;
 }
 
-export class GroupCommit<DB, Req, Res> {
+export class GroupCommit<Tx, Req, Res> {
   private queue: Waiting<Req, Res>[] = [];
   private running = false;
   readonly stats: GroupCommitStats = { groups: 0, writes: 0 };
 
   constructor(
     /** Runs one transaction (e.g. a durable one): the group's. */
-    private readonly transaction: (work: (trx: Transaction<DB>) => Promise<void>) => Promise<void>,
+    private readonly transaction: (work: (trx: Tx) => Promise<void>) => Promise<void>,
     /** One write's statements, inside the group's transaction. */
-    private readonly apply: (trx: Transaction<DB>, request: Req) => Promise<Res>,
+    private readonly apply: (trx: Tx, request: Req) => Promise<Res>,
+    private readonly savepoints: Savepoints<Tx>,
     /** Writes per transaction at most: bounds how long one commit holds the database. */
     private readonly maxGroup = 64,
   ) {}
@@ -82,15 +89,14 @@ export class GroupCommit<DB, Req, Res> {
   }
 
   /** One write inside a savepoint: on failure, its own statements are undone and the group goes on. */
-  private async isolated(trx: Transaction<DB>, request: Req): Promise<Outcome<Res>> {
-    await sql`savepoint group_write`.execute(trx);
+  private async isolated(trx: Tx, request: Req): Promise<Outcome<Res>> {
+    await this.savepoints.begin(trx);
     try {
       const value = await this.apply(trx, request);
-      await sql`release savepoint group_write`.execute(trx);
+      await this.savepoints.release(trx);
       return { ok: true, value };
     } catch (error) {
-      await sql`rollback to savepoint group_write`.execute(trx);
-      await sql`release savepoint group_write`.execute(trx);
+      await this.savepoints.rollback(trx);
       return { ok: false, error };
     }
   }

@@ -80,6 +80,15 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
                 values (1, ${JSON.stringify({ defaults: {}, locks: {} })}, 0, ${"1970-01-01T00:00:00.000Z"}, ${""})`.execute(db);
     },
   },
+  // A user's outbox rows are every version ever saved (restores read their flags), so a query that walks
+  // all of a user's rows grows with their history. Saves (supersede), claims (the pending candidate and
+  // the "is a delivery in flight" check) only ever want pending or leased rows: few at any time.
+  "2026-11-28-001-outbox-pending-and-leased": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex("outbox_pending").on("outbox").column("user_code").where(sql.ref("state"), "=", sql.lit("pending")).execute();
+      await db.schema.createIndex("outbox_leased").on("outbox").column("user_code").where(sql.ref("lease_until"), "is not", null).execute();
+    },
+  },
 });
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {

@@ -3,14 +3,14 @@
  * A setup's write, its history entry and its outbox row commit in one transaction, so an acknowledged
  * save is never without the delivery that will carry it to X3.
  */
-import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
 import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
 import { EMPTY_POLICY, lockViolations, type Policy, PolicySchema } from "../../core/policy";
 import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type X3User } from "../../core/setup";
-import { durableTransaction } from "./database";
+import { durableTransaction, type RawSqlite, rawSqliteOf } from "./database";
 import { GroupCommit } from "./groupCommit";
 import type { SqlDialect } from "./migrations";
-import type { Database, OutboxTable, SetupTable } from "./schema";
+import type { Database, HistoryTable, OutboxTable, PolicyTable, SetupTable } from "./schema";
 
 export interface StoredSetup {
   readonly userCode: string;
@@ -68,30 +68,145 @@ export interface OutboxItem {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+type Awaitable<T> = T | Promise<T>;
 
 function parseFlags(json: string): Flags {
   return FlagsSchema.parse(JSON.parse(json));
+}
+
+/**
+ * The statements of one save, on the connection its transaction holds: through Kysely (any database), or
+ * straight on SQLite's connection (RawSqlite), where Kysely's building and compiling would cost more than
+ * SQLite takes to run them. One save logic (SetupStore.saveIn) runs on either.
+ */
+interface SaveStatements {
+  /** The policy row, under a shared lock on PostgreSQL (a policy change waits for this save). */
+  policy(): Awaitable<Selectable<PolicyTable> | undefined>;
+  setup(userCode: string): Awaitable<Selectable<SetupTable> | undefined>;
+  /** Compare-and-set on the version; the number of rows written (0 or 1). */
+  updateSetup(row: Selectable<SetupTable>, expectedVersion: number): Awaitable<number>;
+  /** Unless the user has a row already; the number of rows written (0 or 1). */
+  insertSetup(row: Selectable<SetupTable>): Awaitable<number>;
+  insertHistory(row: Insertable<HistoryTable>): Awaitable<unknown>;
+  /** A newer version makes any undelivered older one pointless: X3 only needs the latest full set. */
+  supersede(userCode: string, at: string): Awaitable<unknown>;
+  insertOutbox(row: Insertable<OutboxTable>): Awaitable<unknown>;
+  savepoint(): Awaitable<unknown>;
+  releaseSavepoint(): Awaitable<unknown>;
+  rollbackToSavepoint(): Awaitable<unknown>;
+}
+
+function kyselyStatements(trx: Transaction<Database>, dialect: SqlDialect): SaveStatements {
+  return {
+    policy: () => {
+      const q = trx.selectFrom("policy").selectAll().where("id", "=", 1);
+      return (dialect === "postgres" ? q.forShare() : q).executeTakeFirst();
+    },
+    setup: (userCode) => trx.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst(),
+    updateSetup: async ({ user_code, ...values }, expectedVersion) =>
+      Number(
+        (
+          await trx
+            .updateTable("setup")
+            .set(values)
+            .where("user_code", "=", user_code)
+            .where("version", "=", expectedVersion)
+            .executeTakeFirst()
+        ).numUpdatedRows,
+      ),
+    insertSetup: async (row) =>
+      Number(
+        (await trx.insertInto("setup").values(row).onConflict((oc) => oc.column("user_code").doNothing()).executeTakeFirst())
+          .numInsertedOrUpdatedRows ?? 0n,
+      ),
+    insertHistory: (row) => trx.insertInto("history").values(row).execute(),
+    supersede: (userCode, at) =>
+      trx
+        .updateTable("outbox")
+        .set({ state: "superseded", next_attempt_at: at })
+        .where("user_code", "=", userCode)
+        .where("state", "=", sql.lit("pending"))
+        .execute(),
+    insertOutbox: (row) => trx.insertInto("outbox").values(row).execute(),
+    savepoint: () => sql`savepoint group_write`.execute(trx),
+    releaseSavepoint: () => sql`release savepoint group_write`.execute(trx),
+    rollbackToSavepoint: async () => {
+      await sql`rollback to savepoint group_write`.execute(trx);
+      await sql`release savepoint group_write`.execute(trx);
+    },
+  };
+}
+
+const SETUP_COLUMNS = "user_code, flags, version, updated_at, updated_by, source, x3_confirmed_at";
+const OUTBOX_COLUMNS =
+  "user_code, version, flags, state, attempts, created_at, next_attempt_at, last_attempt_at, delivered_at, message, lease_owner, lease_until";
+
+/** SaveStatements straight on SQLite's connection; only ever run under its lock, inside a transaction. */
+function sqliteStatements(raw: RawSqlite): SaveStatements {
+  const one = <T>(text: string, ...params: unknown[]) => raw.statement(text).get(...params) as T | undefined;
+  const run = (text: string, ...params: unknown[]) => raw.statement(text).run(...params).changes;
+  return {
+    policy: () => one<Selectable<PolicyTable>>("select * from policy where id = 1"),
+    setup: (userCode) => one<Selectable<SetupTable>>("select * from setup where user_code = ?", userCode),
+    updateSetup: (r, expectedVersion) =>
+      run(
+        "update setup set flags = ?, version = ?, updated_at = ?, updated_by = ?, source = ?, x3_confirmed_at = ? where user_code = ? and version = ?",
+        r.flags, r.version, r.updated_at, r.updated_by, r.source, r.x3_confirmed_at, r.user_code, expectedVersion,
+      ),
+    insertSetup: (r) =>
+      run(
+        `insert into setup (${SETUP_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?) on conflict (user_code) do nothing`,
+        r.user_code, r.flags, r.version, r.updated_at, r.updated_by, r.source, r.x3_confirmed_at,
+      ),
+    insertHistory: (r) =>
+      run("insert into history (user_code, version, at, actor, source, changes) values (?, ?, ?, ?, ?, ?)", r.user_code, r.version, r.at, r.actor, r.source, r.changes),
+    supersede: (userCode, at) =>
+      run("update outbox set state = 'superseded', next_attempt_at = ? where user_code = ? and state = 'pending'", at, userCode),
+    insertOutbox: (r) =>
+      run(
+        `insert into outbox (${OUTBOX_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        r.user_code, r.version, r.flags, r.state, r.attempts ?? 0, r.created_at, r.next_attempt_at, r.last_attempt_at ?? null,
+        r.delivered_at ?? null, r.message ?? null, r.lease_owner ?? null, r.lease_until ?? null,
+      ),
+    savepoint: () => run("savepoint group_write"),
+    releaseSavepoint: () => run("release savepoint group_write"),
+    rollbackToSavepoint: () => {
+      run("rollback to savepoint group_write");
+      run("release savepoint group_write");
+    },
+  };
 }
 
 export class SetupStore {
   /** The last policy document read, and what it parsed to. */
   private parsedPolicy: { readonly document: string; readonly policy: Policy } | null = null;
   /** Saves arriving while one commits are written together in the next transaction (see GroupCommit). */
-  readonly writes: GroupCommit<Database, SaveRequest, SaveResult>;
+  readonly writes: GroupCommit<SaveStatements, SaveRequest, SaveResult>;
+  /** SQLite's connection for the hot statements, when the store is on SQLite (see RawSqlite). */
+  private readonly raw: RawSqlite | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect = "sqlite",
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.writes = new GroupCommit(
-      (work) => durableTransaction(db, dialect, work),
-      (trx, req) => this.saveIn(trx, req),
+    const raw = dialect === "sqlite" ? rawSqliteOf(db) : undefined;
+    this.raw = raw;
+    const direct = raw ? sqliteStatements(raw) : undefined;
+    this.writes = new GroupCommit<SaveStatements, SaveRequest, SaveResult>(
+      raw && direct
+        ? (work) => raw.transaction(() => work(direct), true)
+        : (work) => durableTransaction(db, dialect, (trx) => work(kyselyStatements(trx, dialect))),
+      (st, req) => this.saveIn(st, req),
+      { begin: (st) => st.savepoint(), release: (st) => st.releaseSavepoint(), rollback: (st) => st.rollbackToSavepoint() },
     );
   }
 
   async get(userCode: string, db: Db = this.db): Promise<StoredSetup | null> {
-    const row = await db.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst();
+    const row =
+      this.raw && db === this.db
+        ? await this.raw.exclusive(() => this.raw!.statement("select * from setup where user_code = ?").get(userCode) as Selectable<SetupTable> | undefined)
+        : await db.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst();
     return row ? storedSetupOf(row) : null;
   }
 
@@ -105,13 +220,14 @@ export class SetupStore {
   }
 
   /** One save's statements: the setup, its history entry and its outbox row, in the caller's transaction. */
-  private async saveIn(trx: Transaction<Database>, req: SaveRequest): Promise<SaveResult> {
+  private async saveIn(st: SaveStatements, req: SaveRequest): Promise<SaveResult> {
     if (req.checkLocks) {
-      const policy = await this.policyIn(trx, true);
+      const policy = this.policyOf(await st.policy());
       const violations = lockViolations(req.flags, policy.policy.locks);
       if (violations.length) return { ok: false, reason: "locked", violations, policy: policy.policy };
     }
-    const current = await this.get(req.userCode, trx);
+    const currentRow = await st.setup(req.userCode);
+    const current = currentRow ? storedSetupOf(currentRow) : null;
     if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, reason: "version", current };
 
     const at = this.now().toISOString();
@@ -119,22 +235,20 @@ export class SetupStore {
     const flagsJson = JSON.stringify(req.flags);
     // A version taken from X3 is confirmed by X3 as it is written.
     const confirmedAt = req.deliver ? null : at;
-    const values = { flags: flagsJson, version, updated_at: at, updated_by: req.actor, source: req.source, x3_confirmed_at: confirmedAt };
-    const written = current
-      ? await trx
-          .updateTable("setup")
-          .set(values)
-          .where("user_code", "=", req.userCode)
-          .where("version", "=", req.expectedVersion)
-          .executeTakeFirst()
-          .then((r) => Number(r.numUpdatedRows))
-      : await trx
-          .insertInto("setup")
-          .values({ user_code: req.userCode, ...values })
-          .onConflict((oc) => oc.column("user_code").doNothing())
-          .executeTakeFirst()
-          .then((r) => Number(r.numInsertedOrUpdatedRows ?? 0n));
-    if (written !== 1) return { ok: false, reason: "version", current: await this.get(req.userCode, trx) };
+    const row: Selectable<SetupTable> = {
+      user_code: req.userCode,
+      flags: flagsJson,
+      version,
+      updated_at: at,
+      updated_by: req.actor,
+      source: req.source,
+      x3_confirmed_at: confirmedAt,
+    };
+    const written = current ? await st.updateSetup(row, req.expectedVersion) : await st.insertSetup(row);
+    if (written !== 1) {
+      const now = await st.setup(req.userCode);
+      return { ok: false, reason: "version", current: now ? storedSetupOf(now) : null };
+    }
 
     const before = current?.flags ?? req.baseline;
     const changes = changedFlags(before, req.flags).map((code) => ({
@@ -142,42 +256,29 @@ export class SetupStore {
       from: before[code],
       to: req.flags[code],
     }));
-    await trx
-      .insertInto("history")
-      .values({
-        user_code: req.userCode,
-        version,
-        at,
-        actor: req.actor,
-        source: req.source,
-        changes: JSON.stringify(changes),
-      })
-      .execute();
-
-    // A newer version makes any undelivered older one pointless: X3 only needs the latest full set.
-    await trx
-      .updateTable("outbox")
-      .set({ state: "superseded", next_attempt_at: at })
-      .where("user_code", "=", req.userCode)
-      .where("state", "=", "pending")
-      .execute();
-    await trx
-      .insertInto("outbox")
-      .values({
-        user_code: req.userCode,
-        version,
-        lease_owner: null,
-        lease_until: null,
-        flags: flagsJson,
-        state: req.deliver ? "pending" : "delivered",
-        attempts: 0,
-        created_at: at,
-        next_attempt_at: at,
-        last_attempt_at: null,
-        delivered_at: req.deliver ? null : at,
-        message: null,
-      })
-      .execute();
+    await st.insertHistory({
+      user_code: req.userCode,
+      version,
+      at,
+      actor: req.actor,
+      source: req.source,
+      changes: JSON.stringify(changes),
+    });
+    await st.supersede(req.userCode, at);
+    await st.insertOutbox({
+      user_code: req.userCode,
+      version,
+      lease_owner: null,
+      lease_until: null,
+      flags: flagsJson,
+      state: req.deliver ? "pending" : "delivered",
+      attempts: 0,
+      created_at: at,
+      next_attempt_at: at,
+      last_attempt_at: null,
+      delivered_at: req.deliver ? null : at,
+      message: null,
+    });
 
     const setup: StoredSetup = {
       userCode: req.userCode,
@@ -193,13 +294,11 @@ export class SetupStore {
 
   /** The delivery state of a user's latest version. */
   async delivery(userCode: string): Promise<Delivery> {
-    const row = await this.db
-      .selectFrom("outbox")
-      .selectAll()
-      .where("user_code", "=", userCode)
-      .orderBy("version", "desc")
-      .limit(1)
-      .executeTakeFirst();
+    const row = this.raw
+      ? await this.raw.exclusive(
+          () => this.raw!.statement("select * from outbox where user_code = ? order by version desc limit 1").get(userCode) as Selectable<OutboxTable> | undefined,
+        )
+      : await this.db.selectFrom("outbox").selectAll().where("user_code", "=", userCode).orderBy("version", "desc").limit(1).executeTakeFirst();
     return deliveryOf(row);
   }
 
@@ -229,11 +328,32 @@ export class SetupStore {
   async claimDue(userCode: string, owner: string, leaseMs: number): Promise<OutboxItem | null> {
     const now = this.now();
     const nowIso = now.toISOString();
+    if (this.raw) {
+      const raw = this.raw;
+      const row = await raw.exclusive(
+        () =>
+          raw
+            .statement(
+              `update outbox set lease_owner = ?, lease_until = ?
+               where id = (select o.id from outbox as o indexed by outbox_pending
+                           where o.user_code = ? and o.state = 'pending' and o.next_attempt_at <= ?
+                             and not exists (select busy.id from outbox as busy
+                                             where busy.user_code = o.user_code and busy.lease_until is not null and busy.lease_until > ?)
+                           order by o.version desc limit 1)
+                 and (lease_until is null or lease_until <= ?)
+               returning id, user_code, version, flags, attempts`,
+            )
+            .get(owner, new Date(now.getTime() + leaseMs).toISOString(), userCode, nowIso, nowIso, nowIso) as
+            | Pick<Selectable<OutboxTable>, "id" | "user_code" | "version" | "flags" | "attempts">
+            | undefined,
+      );
+      return row ? { id: row.id, userCode: row.user_code, version: row.version, flags: parseFlags(row.flags), attempts: row.attempts } : null;
+    }
     let candidate = this.db
       .selectFrom("outbox as o")
       .select("o.id")
       .where("o.user_code", "=", userCode)
-      .where("o.state", "=", "pending")
+      .where("o.state", "=", sql.lit("pending"))
       .where("o.next_attempt_at", "<=", nowIso)
       .where((eb) =>
         eb.not(
@@ -242,6 +362,7 @@ export class SetupStore {
               .selectFrom("outbox as busy")
               .select("busy.id")
               .whereRef("busy.user_code", "=", "o.user_code")
+              .where("busy.lease_until", "is not", null)
               .where("busy.lease_until", ">", nowIso),
           ),
         ),
@@ -288,10 +409,10 @@ export class SetupStore {
   async markDelivered(id: number): Promise<void> {
     const at = this.now().toISOString();
     // One transaction (one commit to wait for): the confirmation, the outcome and the lease given back.
+    // X3 now holds that version: if it is still the current one, it is confirmed. The setup row is
+    // written before the outbox row, the order a save takes them in, so the two cannot deadlock; a save
+    // committing meanwhile makes this version no longer current, and the outcome below a no-op.
     await this.settle(id, { state: "delivered", delivered_at: at, last_attempt_at: at, message: null }, async (trx) => {
-      // X3 now holds that version: if it is still the current one, it is confirmed. The setup row is
-      // written before the outbox row, the order a save takes them in, so the two cannot deadlock; a save
-      // committing meanwhile makes this version no longer current, and the outcome below a no-op.
       const row = await trx
         .selectFrom("outbox")
         .select(["user_code", "version"])
@@ -299,11 +420,23 @@ export class SetupStore {
         .where("state", "in", ["pending", "delivered"])
         .executeTakeFirst();
       if (row) await this.markConfirmed(row.user_code, row.version, at, trx);
+    }, (raw) => {
+      raw
+        .statement(
+          `update setup set x3_confirmed_at = ?
+           where (user_code, version) = (select user_code, version from outbox where id = ? and state in ('pending', 'delivered'))`,
+        )
+        .run(at, id);
     });
   }
 
   /** Records that X3 holds `version` of the user's setup (ignored if a newer version exists). */
   async markConfirmed(userCode: string, version: number, at: string = this.now().toISOString(), db: Db = this.db): Promise<void> {
+    if (this.raw && db === this.db) {
+      const raw = this.raw;
+      await raw.exclusive(() => raw.statement(MARK_CONFIRMED).run(at, userCode, version));
+      return;
+    }
     await db
       .updateTable("setup")
       .set({ x3_confirmed_at: at })
@@ -369,13 +502,13 @@ export class SetupStore {
   }
 
   async policy(): Promise<StoredPolicy> {
-    return this.policyIn(this.db, false);
+    const row = this.raw
+      ? await this.raw.exclusive(() => this.raw!.statement("select * from policy where id = 1").get() as Selectable<PolicyTable> | undefined)
+      : await this.db.selectFrom("policy").selectAll().where("id", "=", 1).executeTakeFirst();
+    return this.policyOf(row);
   }
 
-  private async policyIn(db: Db, share: boolean): Promise<StoredPolicy> {
-    let q = db.selectFrom("policy").selectAll().where("id", "=", 1);
-    if (share && this.dialect === "postgres") q = q.forShare();
-    const row = await q.executeTakeFirst();
+  private policyOf(row: Selectable<PolicyTable> | undefined): StoredPolicy {
     if (!row) return { policy: EMPTY_POLICY, version: 0, updatedAt: "", updatedBy: "" };
     // Every save and read needs the policy: the same document is parsed (and validated) once.
     if (this.parsedPolicy?.document !== row.document) {
@@ -416,7 +549,31 @@ export class SetupStore {
    * once the lease runs out — harmless, as each delivery writes the version's full flag set. That halves
    * the flushes a delivery waits for (the claim's stays durable: it is what keeps one delivery per user).
    */
-  private async settle(id: number, outcome: Updateable<OutboxTable>, first?: (trx: Transaction<Database>) => Promise<void>): Promise<void> {
+  private async settle(
+    id: number,
+    outcome: Updateable<OutboxTable>,
+    first?: (trx: Transaction<Database>) => Promise<void>,
+    /** `first`, straight on SQLite's connection. */
+    firstRaw?: (raw: RawSqlite) => void,
+  ): Promise<void> {
+    if (this.raw) {
+      const raw = this.raw;
+      const columns = Object.keys(outcome).sort() as (keyof Updateable<OutboxTable>)[];
+      await raw.transaction(() => {
+        firstRaw?.(raw);
+        // One statement: the outcome where the row is still pending (every CASE sees the row as it was),
+        // the lease given back regardless.
+        const pending = (value: string) => `case when state = 'pending' then ${value} else`;
+        raw
+          .statement(
+            `update outbox set ${columns.map((c) => `${c} = ${pending("?")} ${c} end`).join(", ")},
+               attempts = ${pending("attempts + 1")} attempts end, lease_owner = null, lease_until = null
+             where id = ?`,
+          )
+          .run(...columns.map((c) => outcome[c] ?? null), id);
+      });
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       if (this.dialect === "postgres") await sql`set local synchronous_commit to off`.execute(trx);
       await first?.(trx);
@@ -458,6 +615,8 @@ export class SetupStore {
     await this.db.selectFrom("setup").select("user_code").limit(1).execute();
   }
 }
+
+const MARK_CONFIRMED = "update setup set x3_confirmed_at = ? where user_code = ? and version = ?";
 
 function storedSetupOf(row: Selectable<SetupTable>): StoredSetup {
   return {
