@@ -60,6 +60,13 @@ export class SetupService {
   }
 
   async save(userCode: string, flags: Flags, expectedVersion: number, actor: string): Promise<SyncSetup> {
+    if (expectedVersion > 0) {
+      // The writer has seen a stored version, so there is one: the store's compare-and-set decides, with no
+      // read first. Only if nothing is stored after all (a store restored from an old backup) does the save
+      // go the long way below, which starts from X3's row.
+      const saved = await this.write(userCode, flags, expectedVersion, actor, "pane", null, { unknownIfMissing: true });
+      if (saved) return saved;
+    }
     let stored = await this.store.get(userCode);
     if (!stored) {
       // Never stored: X3's row is the starting point. Without it, the whole flag set written later would
@@ -71,7 +78,7 @@ export class SetupService {
       }
       stored = await this.reconcile(userCode, null, delivery, x3, policy);
     }
-    return this.write(userCode, flags, expectedVersion, actor, "pane", stored);
+    return (await this.write(userCode, flags, expectedVersion, actor, "pane", stored))!;
   }
 
   /** Administrators: back to the flags of a history entry, as a new version. */
@@ -79,7 +86,7 @@ export class SetupService {
     const flags = await this.store.flagsAt(userCode, version);
     if (!flags) throw new ProblemError(404, "not-found", `${userCode} has no version ${version}.`);
     const { policy } = await this.policy();
-    return this.write(userCode, applyLocks(flags, policy.locks), expectedVersion, actor, "restore", await this.store.get(userCode));
+    return (await this.write(userCode, applyLocks(flags, policy.locks), expectedVersion, actor, "restore", await this.store.get(userCode)))!;
   }
 
   /**
@@ -132,7 +139,9 @@ export class SetupService {
     actor: string,
     source: "pane" | "restore",
     stored: StoredSetup | null,
-  ): Promise<SyncSetup> {
+    /** With nothing stored for the user, answer null (the caller goes the long way) instead of 412. */
+    { unknownIfMissing = false } = {},
+  ): Promise<SyncSetup | null> {
     const { policy } = await this.policy();
     const result = await this.store.save({
       userCode,
@@ -149,6 +158,7 @@ export class SetupService {
         errors: result.violations.map((code) => ({ path: `flags.${code}`, message: result.policy.locks[code]!.reason })),
       });
     }
+    if (!result.ok && result.current === null && unknownIfMissing) return null;
     if (!result.ok) {
       const current = await this.present(userCode, result.current, policy, false);
       throw new ProblemError(

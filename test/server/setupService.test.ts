@@ -112,6 +112,27 @@ describe("X3's truth, under races", () => {
   });
 });
 
+describe("a save from a known version", () => {
+  it("writes without reading the store first, and still answers 412 with X3's row when nothing is stored", async () => {
+    x3.row = flags({ BAPADXDLT: true });
+    await service.read("JSMITH"); // v1, taken from X3
+    const reads = jest.spyOn(store, "get");
+    const saved = await service.save("JSMITH", flags({ BAPADXDLT: true, COROTKCRE: true }), 1, "jsmith@contoso.com");
+    expect(saved).toMatchObject({ version: 2, flags: { COROTKCRE: true } });
+    // Only the answer's own read of what is current after the delivery.
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(1);
+    reads.mockRestore();
+
+    // A store that lost the user (restored from an old backup) while the pane still holds version 2: the
+    // save starts from X3's row, as a first save does, and the pane is told what is current.
+    await db.db.deleteFrom("outbox").where("user_code", "=", "MBROWN").execute();
+    x3.row = flags({ TSKOTKCRE: true });
+    const refused = service.save("MBROWN", flags({ COROTKCRE: true }), 2, "mbrown@contoso.com");
+    await expect(refused).rejects.toMatchObject({ status: 412, extra: { current: { version: 1, source: "x3", flags: { TSKOTKCRE: true } } } });
+    expect(await store.get("MBROWN")).toMatchObject({ version: 1, source: "x3" });
+  });
+});
+
 describe("company policy, under races", () => {
   it("checks a save against the policy as it commits, not as it started", async () => {
     x3.row = flags();
