@@ -32,6 +32,14 @@ describe("logs", () => {
       expect(requestLines.every((e) => typeof e["reqId"] === "string")).toBe(true);
       const completed = entries.filter((e) => e["msg"] === "request completed" && e["x3User"] === "JSMITH");
       expect(completed.length).toBeGreaterThanOrEqual(2);
+      // One line per request, on completion, saying what was asked, by whom, the outcome and the time.
+      const requestIds = new Set(requestLines.map((e) => e["reqId"]));
+      expect(requestLines.length).toBe(requestIds.size);
+      expect(requestIds.size).toBe(5);
+      expect(entries.some((e) => e["msg"] === "incoming request")).toBe(false);
+      for (const e of requestLines) {
+        expect(e).toMatchObject({ req: { method: expect.any(String), url: expect.stringMatching(/^\/api\/v1\//) }, res: { statusCode: expect.any(Number) }, responseTime: expect.any(Number) });
+      }
       const refused = entries.find((e) => e["msg"] === "X3 refused the delivery");
       expect(refused).toMatchObject({ x3User: "JSMITH", version: 2, reason: expect.stringContaining("Locked") });
     } finally {
