@@ -2,11 +2,13 @@
  * The store's direct statements on SQLite (RawSqlite) share the one connection with Kysely: they must wait
  * for a Kysely transaction in progress rather than run inside it.
  */
+import { existsSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { allFlags } from "../../src/core/flags";
-import { ConnectionLock, type OpenedDatabase, openSqlite, rawSqliteOf } from "../../src/server/store/database";
+import { ConnectionLock, type OpenedDatabase, openSqlite, rawSqliteOf, WalCheckpointer } from "../../src/server/store/database";
 import { SetupStore } from "../../src/server/store/setupStore";
 
 describe("ConnectionLock", () => {
@@ -71,5 +73,65 @@ describe("direct SQLite statements beside Kysely", () => {
     expect(outcome).toBe("rolled back on purpose");
     expect(read).toBeNull();
     expect(delivery.state).toBe("none");
+  });
+});
+
+describe("WAL checkpoints on a worker thread", () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), "sqlite-wal-"))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const save = (store: SetupStore, userCode: string, version: number) =>
+    store.save({
+      userCode,
+      flags: allFlags(version % 2 === 0),
+      expectedVersion: version,
+      baseline: allFlags(false),
+      actor: "test",
+      source: "pane",
+      deliver: true,
+    });
+
+  it("keep the log from growing while the server's own connection never checkpoints", async () => {
+    const file = join(dir, "store.db");
+    const opened = await openSqlite(file);
+    try {
+      const store = new SetupStore(opened.db, opened.dialect);
+      const raw = rawSqliteOf(opened.db)!;
+      expect(raw.statement("pragma wal_autocheckpoint").get()).toEqual({ wal_autocheckpoint: 0 });
+      const burst = async (from: number) => {
+        for (let v = from; v < from + 150; v++) await Promise.all(["A", "B", "C"].map((u) => save(store, u, v)));
+      };
+      await burst(0);
+      const afterFirst = statSync(`${file}-wal`).size;
+      // The worker checkpoints the whole log meanwhile; the next write starts it over instead of appending.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await burst(150);
+      const afterSecond = statSync(`${file}-wal`).size;
+      expect(afterFirst).toBeGreaterThan(100_000);
+      expect(afterSecond).toBeLessThan(afterFirst * 1.5);
+      // Every save is there.
+      expect((await store.get("A"))?.version).toBe(300);
+    } finally {
+      await opened.close();
+    }
+    // Closed cleanly: the last connection checkpointed and removed the log.
+    expect(existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it("give the connection its own checkpoints back if the worker cannot run", async () => {
+    const file = join(dir, "store.db");
+    const sqlite = new BetterSqlite3(file);
+    sqlite.pragma("journal_mode = WAL");
+    const checkpointer = new WalCheckpointer(file, sqlite, join(dir, "no-such-driver.js"));
+    try {
+      const deadline = Date.now() + 5000;
+      while (!checkpointer.errors.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(checkpointer.errors.join()).toContain("no-such-driver");
+      expect(sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+    } finally {
+      await checkpointer.stop();
+      sqlite.close();
+    }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { type DatabaseConnection, type Driver, Kysely, PostgresDialect, sql, type SqliteDatabase, SqliteDialect, type Transaction } from "kysely";
@@ -175,6 +176,91 @@ export class RawSqlite {
   }
 }
 
+/**
+ * WAL checkpoints, on a thread of their own. SQLite's automatic checkpoint runs inside whichever commit
+ * finds the log long: that commit copies the log's pages into the database file and fsyncs it, holding the
+ * event loop for milliseconds (the slowest requests under load waited behind them). Here the connection's
+ * automatic checkpoint is off, and a worker thread with its own connection checkpoints every
+ * `CHECKPOINT_INTERVAL_MS` (PASSIVE: it never waits for, nor blocks, the server's reads and writes). The
+ * server's next write after a complete checkpoint starts the log over, as it would after its own.
+ * Should the worker stop unexpectedly, the connection's automatic checkpoint is turned back on.
+ */
+const CHECKPOINT_INTERVAL_MS = 100;
+
+const CHECKPOINTER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma("synchronous = NORMAL");
+let timer = null;
+const run = () => {
+  try {
+    const [result] = db.pragma("wal_checkpoint(PASSIVE)");
+    if (result && result.busy) parentPort.postMessage({ busy: true });
+  } catch (err) {
+    parentPort.postMessage({ error: String(err && err.message || err) });
+  }
+  timer = setTimeout(run, workerData.intervalMs);
+};
+timer = setTimeout(run, workerData.intervalMs);
+parentPort.on("message", (message) => {
+  if (message !== "stop") return;
+  clearTimeout(timer);
+  db.close();
+  parentPort.postMessage({ stopped: true });
+});
+`;
+
+export class WalCheckpointer {
+  private readonly worker: Worker;
+  private stopping = false;
+  private exited = false;
+  /** Checkpoints the worker could not run (what it reported), for the logs and the tests. */
+  readonly errors: string[] = [];
+
+  constructor(
+    file: string,
+    private readonly sqlite: BetterSqlite3.Database,
+    /** The SQLite driver the worker loads (tests give a broken one). */
+    driver: string = require.resolve("better-sqlite3"),
+  ) {
+    sqlite.pragma("wal_autocheckpoint = 0");
+    this.worker = new Worker(CHECKPOINTER_SOURCE, {
+      eval: true,
+      workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS },
+    });
+    // The worker keeps no server alive by itself; close() stops it.
+    this.worker.unref();
+    this.worker.on("message", (message: { error?: string }) => {
+      if (message.error) this.errors.push(message.error);
+    });
+    const fallBack = () => {
+      if (!this.stopping && this.sqlite.open) this.sqlite.pragma("wal_autocheckpoint = 1000");
+    };
+    this.worker.on("error", (err) => {
+      this.errors.push(String(err));
+      fallBack();
+    });
+    this.worker.on("exit", () => {
+      this.exited = true;
+      fallBack();
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.exited) return;
+    const stopped = new Promise<void>((resolve) => {
+      this.worker.on("message", (message: { stopped?: boolean }) => message.stopped && resolve());
+      this.worker.once("exit", () => resolve());
+    });
+    this.worker.postMessage("stop");
+    await stopped;
+    await this.worker.terminate();
+  }
+}
+
 /** The direct connection of a store opened by openSqlite, found from its Kysely instance. */
 const RAW_CONNECTIONS = new WeakMap<Kysely<Database>, RawSqlite>();
 
@@ -225,10 +311,13 @@ export async function openSqlite(file: string): Promise<OpenedDatabase> {
   const raw = new RawSqlite(cache, lock, file === ":memory:" ? null : `${file}-wal`);
   RAW_CONNECTIONS.set(db, raw);
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
+  const checkpointer = file === ":memory:" ? null : new WalCheckpointer(file, sqlite);
   return {
     db,
     dialect: "sqlite",
     close: async () => {
+      // The worker's connection first: the last connection to close checkpoints and removes the log.
+      await checkpointer?.stop();
       await raw.close();
       await db.destroy();
     },
