@@ -49,7 +49,7 @@ export class SetupService {
   async read(userCode: string): Promise<SyncSetup> {
     // The store and the delivery state are read before X3, so a delivery that lands while X3 answers is
     // noticed and X3's older row is not mistaken for an edit made in X3.
-    const [stored, delivery, { policy }] = await Promise.all([this.store.get(userCode), this.store.delivery(userCode), this.policy()]);
+    const [{ setup: stored, delivery }, { policy }] = await Promise.all([this.store.snapshot(userCode), this.policy()]);
     const x3 = await this.readX3(userCode);
     const settled = await this.reconcile(userCode, stored, delivery, x3, policy);
     if (!settled) return this.present(userCode, null, policy, false);
@@ -142,12 +142,14 @@ export class SetupService {
     /** With nothing stored for the user, answer null (the caller goes the long way) instead of 412. */
     { unknownIfMissing = false } = {},
   ): Promise<SyncSetup | null> {
-    const { policy } = await this.policy();
+    // The baseline matters only for a first version (nothing stored, expected version 0); a save from a
+    // known version needs no policy read before it: the save itself reads it, to check the locks.
+    const before = unknownIfMissing ? null : (await this.policy()).policy;
     const result = await this.store.save({
       userCode,
       flags,
       expectedVersion,
-      baseline: stored?.flags ?? startingFlags(policy, allFlags(false)),
+      baseline: stored?.flags ?? startingFlags(before ?? (await this.policy()).policy, allFlags(false)),
       actor,
       source,
       deliver: true,
@@ -159,6 +161,7 @@ export class SetupService {
       });
     }
     if (!result.ok && result.current === null && unknownIfMissing) return null;
+    const policy = result.policy ?? before ?? (await this.policy()).policy;
     if (!result.ok) {
       const current = await this.present(userCode, result.current, policy, false);
       throw new ProblemError(
@@ -170,9 +173,8 @@ export class SetupService {
       );
     }
     await this.outbox.deliverUserNow(userCode, this.options.deliveryBudgetMs);
-    const delivery = await this.store.delivery(userCode);
-    const current = (await this.store.get(userCode)) ?? result.setup;
-    return this.present(userCode, current, policy, delivery.state === "delivered", false, delivery);
+    const { setup: now, delivery } = await this.store.snapshot(userCode);
+    return this.present(userCode, now ?? result.setup, policy, delivery.state === "delivered", false, delivery);
   }
 
   /** X3's SYNCPAR row, within the read budget. */

@@ -101,6 +101,8 @@ class LockedSqliteDialect extends SqliteDialect {
 export class RawSqlite {
   /** The write-ahead log, opened for fsync (never written through this descriptor). */
   private wal: Promise<FileHandle> | null = null;
+  /** Who checkpoints the log (see WalCheckpointer); null for an in-memory database. */
+  checkpointer: WalCheckpointer | null = null;
 
   constructor(
     private readonly cache: SqliteDatabase,
@@ -193,17 +195,28 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma("synchronous = NORMAL");
 let timer = null;
-const run = () => {
+let last = -1;
+const checkpoint = () => {
   try {
     const [result] = db.pragma("wal_checkpoint(PASSIVE)");
-    if (result && result.busy) parentPort.postMessage({ busy: true });
+    // Reported when it changed: frames in the log, and how many of them are in the database file.
+    if (result && result.log !== last) parentPort.postMessage({ log: result.log, checkpointed: result.checkpointed });
+    last = result ? result.log : -1;
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message || err) });
   }
+};
+const run = () => {
+  checkpoint();
   timer = setTimeout(run, workerData.intervalMs);
 };
 timer = setTimeout(run, workerData.intervalMs);
 parentPort.on("message", (message) => {
+  if (message === "now") {
+    last = -1;
+    checkpoint();
+    return;
+  }
   if (message !== "stop") return;
   clearTimeout(timer);
   db.close();
@@ -217,6 +230,16 @@ export class WalCheckpointer {
   private exited = false;
   /** Checkpoints the worker could not run (what it reported), for the logs and the tests. */
   readonly errors: string[] = [];
+  /** The worker's last checkpoint: frames in the log, and how many of them are in the database file. */
+  last: { log: number; checkpointed: number } | null = null;
+  private readonly waiters: Array<(result: { log: number; checkpointed: number }) => void> = [];
+
+  /** A checkpoint now, on the worker (tests). */
+  checkpointNow(): Promise<{ log: number; checkpointed: number }> {
+    const done = new Promise<{ log: number; checkpointed: number }>((resolve) => this.waiters.push(resolve));
+    this.worker.postMessage("now");
+    return done;
+  }
 
   constructor(
     file: string,
@@ -231,8 +254,12 @@ export class WalCheckpointer {
     });
     // The worker keeps no server alive by itself; close() stops it.
     this.worker.unref();
-    this.worker.on("message", (message: { error?: string }) => {
+    this.worker.on("message", (message: { error?: string; log?: number; checkpointed?: number }) => {
       if (message.error) this.errors.push(message.error);
+      if (message.log !== undefined) {
+        this.last = { log: message.log, checkpointed: message.checkpointed ?? 0 };
+        for (const waiter of this.waiters.splice(0)) waiter(this.last);
+      }
     });
     const fallBack = () => {
       if (!this.stopping && this.sqlite.open) this.sqlite.pragma("wal_autocheckpoint = 1000");
@@ -312,6 +339,7 @@ export async function openSqlite(file: string): Promise<OpenedDatabase> {
   RAW_CONNECTIONS.set(db, raw);
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
   const checkpointer = file === ":memory:" ? null : new WalCheckpointer(file, sqlite);
+  raw.checkpointer = checkpointer;
   return {
     db,
     dialect: "sqlite",

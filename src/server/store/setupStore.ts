@@ -54,10 +54,17 @@ export interface SaveRequest {
   readonly checkLocks?: boolean;
 }
 
+/** `policy`: the company policy the save was checked against, when it was (`checkLocks`). */
 export type SaveResult =
-  | { readonly ok: true; readonly setup: StoredSetup; readonly changes: readonly FlagChange[] }
-  | { readonly ok: false; readonly reason: "version"; readonly current: StoredSetup | null }
+  | { readonly ok: true; readonly setup: StoredSetup; readonly changes: readonly FlagChange[]; readonly policy?: Policy }
+  | { readonly ok: false; readonly reason: "version"; readonly current: StoredSetup | null; readonly policy?: Policy }
   | { readonly ok: false; readonly reason: "locked"; readonly violations: readonly FlagCode[]; readonly policy: Policy };
+
+/** A user's stored setup and the delivery state of its latest version, read together. */
+export interface SetupSnapshot {
+  readonly setup: StoredSetup | null;
+  readonly delivery: Delivery;
+}
 
 export interface OutboxItem {
   readonly id: number;
@@ -96,8 +103,17 @@ interface SaveStatements {
   rollbackToSavepoint(): Awaitable<unknown>;
 }
 
+/**
+ * The policy row is read once per transaction: a group's saves are all checked against the same policy
+ * (a policy change is a transaction of its own, before or after the group's).
+ */
+function policyOncePer<T extends SaveStatements>(statements: T): T {
+  let row: ReturnType<SaveStatements["policy"]> | undefined;
+  return { ...statements, policy: () => (row ??= statements.policy()) };
+}
+
 function kyselyStatements(trx: Transaction<Database>, dialect: SqlDialect): SaveStatements {
-  return {
+  return policyOncePer({
     policy: () => {
       const q = trx.selectFrom("policy").selectAll().where("id", "=", 1);
       return (dialect === "postgres" ? q.forShare() : q).executeTakeFirst();
@@ -134,7 +150,7 @@ function kyselyStatements(trx: Transaction<Database>, dialect: SqlDialect): Save
       await sql`rollback to savepoint group_write`.execute(trx);
       await sql`release savepoint group_write`.execute(trx);
     },
-  };
+  });
 }
 
 const SETUP_COLUMNS = "user_code, flags, version, updated_at, updated_by, source, x3_confirmed_at";
@@ -195,7 +211,7 @@ export class SetupStore {
     const direct = raw ? sqliteStatements(raw) : undefined;
     this.writes = new GroupCommit<SaveStatements, SaveRequest, SaveResult>(
       raw && direct
-        ? (work) => raw.transaction(() => work(direct), true)
+        ? (work) => raw.transaction(() => work(policyOncePer(direct)), true)
         : (work) => durableTransaction(db, dialect, (trx) => work(kyselyStatements(trx, dialect))),
       (st, req) => this.saveIn(st, req),
       { begin: (st) => st.savepoint(), release: (st) => st.releaseSavepoint(), rollback: (st) => st.rollbackToSavepoint() },
@@ -221,14 +237,15 @@ export class SetupStore {
 
   /** One save's statements: the setup, its history entry and its outbox row, in the caller's transaction. */
   private async saveIn(st: SaveStatements, req: SaveRequest): Promise<SaveResult> {
+    let policy: Policy | undefined;
     if (req.checkLocks) {
-      const policy = this.policyOf(await st.policy());
-      const violations = lockViolations(req.flags, policy.policy.locks);
-      if (violations.length) return { ok: false, reason: "locked", violations, policy: policy.policy };
+      policy = this.policyOf(await st.policy()).policy;
+      const violations = lockViolations(req.flags, policy.locks);
+      if (violations.length) return { ok: false, reason: "locked", violations, policy };
     }
     const currentRow = await st.setup(req.userCode);
     const current = currentRow ? storedSetupOf(currentRow) : null;
-    if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, reason: "version", current };
+    if ((current?.version ?? 0) !== req.expectedVersion) return { ok: false, reason: "version", current, ...(policy ? { policy } : {}) };
 
     const at = this.now().toISOString();
     const version = req.expectedVersion + 1;
@@ -247,7 +264,7 @@ export class SetupStore {
     const written = current ? await st.updateSetup(row, req.expectedVersion) : await st.insertSetup(row);
     if (written !== 1) {
       const now = await st.setup(req.userCode);
-      return { ok: false, reason: "version", current: now ? storedSetupOf(now) : null };
+      return { ok: false, reason: "version", current: now ? storedSetupOf(now) : null, ...(policy ? { policy } : {}) };
     }
 
     const before = current?.flags ?? req.baseline;
@@ -289,7 +306,51 @@ export class SetupStore {
       source: req.source,
       x3ConfirmedAt: confirmedAt,
     };
-    return { ok: true, setup, changes };
+    return { ok: true, setup, changes, ...(policy ? { policy } : {}) };
+  }
+
+  /** The user's setup and its delivery state (one statement on SQLite). */
+  async snapshot(userCode: string): Promise<SetupSnapshot> {
+    if (!this.raw) {
+      const [setup, delivery] = await Promise.all([this.get(userCode), this.delivery(userCode)]);
+      return { setup, delivery };
+    }
+    const raw = this.raw;
+    const row = await raw.exclusive(
+      () =>
+        raw
+          .statement(
+            `select s.*, o.id as o_id, o.version as o_version, o.state as o_state, o.delivered_at as o_delivered_at,
+                    o.last_attempt_at as o_last_attempt_at, o.next_attempt_at as o_next_attempt_at, o.message as o_message
+             from (select ? as code) as u
+             left join setup as s on s.user_code = u.code
+             left join outbox as o on o.id = (select id from outbox where user_code = u.code order by version desc limit 1)`,
+          )
+          .get(userCode) as Partial<Selectable<SetupTable>> & {
+          o_id: number | null;
+          o_version: number;
+          o_state: OutboxTable["state"];
+          o_delivered_at: string | null;
+          o_last_attempt_at: string | null;
+          o_next_attempt_at: string;
+          o_message: string | null;
+        },
+    );
+    return {
+      setup: row.user_code ? storedSetupOf(row as Selectable<SetupTable>) : null,
+      delivery: deliveryOf(
+        row.o_id === null
+          ? undefined
+          : {
+              state: row.o_state,
+              version: row.o_version,
+              delivered_at: row.o_delivered_at,
+              last_attempt_at: row.o_last_attempt_at,
+              next_attempt_at: row.o_next_attempt_at,
+              message: row.o_message,
+            },
+      ),
+    };
   }
 
   /** The delivery state of a user's latest version. */
@@ -630,7 +691,9 @@ function storedSetupOf(row: Selectable<SetupTable>): StoredSetup {
   };
 }
 
-function deliveryOf(row: Selectable<OutboxTable> | undefined): Delivery {
+function deliveryOf(
+  row: Pick<Selectable<OutboxTable>, "state" | "version" | "delivered_at" | "last_attempt_at" | "next_attempt_at" | "message"> | undefined,
+): Delivery {
   if (!row) return { state: "none", version: 0, at: null, nextAttemptAt: null, message: null };
   switch (row.state) {
     case "delivered":
