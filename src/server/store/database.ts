@@ -126,22 +126,9 @@ export class RawSqlite {
     }
   }
 
-  /**
-   * Runs `work` as one transaction, holding the connection throughout. A failure rolls everything back and
-   * is rethrown.
-   *
-   * `durable`: resolves only once the commit would survive a power cut. The commit itself runs under the
-   * connection's synchronous=NORMAL (its frames are in the write-ahead log, in the operating system's
-   * cache), then the log file is fsynced — what synchronous=FULL does inside the commit, but on libuv's
-   * thread pool, after the connection is released: the event loop and the next transaction go on while
-   * the disk flushes, instead of the whole server waiting for it. fsync flushes the file, whichever
-   * descriptor asks, so every frame written before the call is on disk when it returns; frames a
-   * checkpoint has meanwhile copied into the database file were fsynced there by the checkpoint. If the
-   * fsync fails, the caller gets the error and the write is not acknowledged (though committed: the
-   * pane's retry then meets its own version, as after a lost answer).
-   */
-  async transaction<T>(work: () => T | Promise<T>, durable = false): Promise<T> {
-    const result = await this.exclusive(async () => {
+  /** Runs `work` as one transaction, holding the connection throughout; a failure rolls it back and is rethrown. */
+  async transaction<T>(work: () => T | Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
       this.statement("begin").run();
       try {
         const value = await work();
@@ -152,11 +139,19 @@ export class RawSqlite {
         throw err;
       }
     });
-    if (durable) await this.syncLog();
-    return result;
   }
 
-  /** fsyncs the write-ahead log (see transaction). */
+  /**
+   * Makes every transaction committed so far survive a power cut. Commits run under the connection's
+   * synchronous=NORMAL (their frames are in the write-ahead log, in the operating system's cache); this
+   * fsyncs the log — what synchronous=FULL does inside each commit, but on libuv's thread pool, after the
+   * connection is released: the event loop and the next transaction go on while the disk flushes, instead
+   * of the whole server waiting for it. fsync flushes the file, whichever descriptor asks, so every frame
+   * written before the call is on disk when it returns; frames a checkpoint has meanwhile copied into the
+   * database file were fsynced there by the checkpoint before the log could start over. A save is answered
+   * only after this (GroupCommit's flush); if it fails, the save fails unacknowledged (though committed: the
+   * pane's retry then meets its own version, as after a lost answer).
+   */
   async syncLog(): Promise<void> {
     if (!this.walFile) return;
     this.wal ??= open(this.walFile, "r+");
@@ -325,7 +320,7 @@ export async function openSqlite(file: string): Promise<OpenedDatabase> {
   // synchronous=NORMAL, the connection's default here, fsyncs at checkpoints only: the bookkeeping writes
   // (delivery leases and outcomes, X3 confirmations, known users) may roll back on power loss, and are
   // then redone (a delivery is idempotent and retried). A transaction that acknowledges a user's change
-  // is answered only once the WAL holding its commit is fsynced (a save: RawSqlite.transaction's `durable`;
+  // is answered only once the WAL holding its commit is fsynced (a save: RawSqlite.syncLog after its group;
   // a policy: `durableTransaction`, under synchronous=FULL), so it survives a power cut too, which is the
   // promise the outbox makes.
   sqlite.pragma("journal_mode = WAL");

@@ -41,6 +41,12 @@ export class GroupCommit<Tx, Req, Res> {
     /** One write's statements, inside the group's transaction. */
     private readonly apply: (trx: Tx, request: Req) => Promise<Res>,
     private readonly savepoints: Savepoints<Tx>,
+    /**
+     * When the transaction's commit is not durable by itself: makes it so (e.g. fsyncs the log). The
+     * group's writers are answered once it resolves; the next group's transaction does not wait for it,
+     * so one group's statements run while the previous group's flush is on its way.
+     */
+    private readonly durable: (() => Promise<void>) | null = null,
     /** Writes per transaction at most: bounds how long one commit holds the database. */
     private readonly maxGroup = 64,
   ) {}
@@ -58,6 +64,7 @@ export class GroupCommit<Tx, Req, Res> {
       // One turn of the event loop first, so writes submitted together start together.
       await new Promise<void>((resolve) => setImmediate(resolve));
       while (this.queue.length) await this.commit(this.queue.splice(0, this.maxGroup));
+      // A flush still on its way answers its own group; the loop ends when nothing waits to be written.
     } finally {
       this.running = false;
     }
@@ -81,10 +88,16 @@ export class GroupCommit<Tx, Req, Res> {
       for (const w of group) w.reject(error);
       return;
     }
-    group.forEach((w, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) w.resolve(outcome.value);
-      else w.reject(outcome.error);
+    const answer = () =>
+      group.forEach((w, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.ok) w.resolve(outcome.value);
+        else w.reject(outcome.error);
+      });
+    if (!this.durable) return answer();
+    // Not awaited: the next group goes ahead while this one's flush is on its way.
+    this.durable().then(answer, (error: unknown) => {
+      for (const w of group) w.reject(error);
     });
   }
 

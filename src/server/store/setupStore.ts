@@ -211,10 +211,12 @@ export class SetupStore {
     const direct = raw ? sqliteStatements(raw) : undefined;
     this.writes = new GroupCommit<SaveStatements, SaveRequest, SaveResult>(
       raw && direct
-        ? (work) => raw.transaction(() => work(policyOncePer(direct)), true)
+        ? (work) => raw.transaction(() => work(policyOncePer(direct)))
         : (work) => durableTransaction(db, dialect, (trx) => work(kyselyStatements(trx, dialect))),
       (st, req) => this.saveIn(st, req),
       { begin: (st) => st.savepoint(), release: (st) => st.releaseSavepoint(), rollback: (st) => st.rollbackToSavepoint() },
+      // On SQLite the commit runs under NORMAL and the log is fsynced after it (see RawSqlite.syncLog).
+      raw ? () => raw.syncLog() : null,
     );
   }
 
