@@ -52,6 +52,30 @@ describe("direct SQLite statements beside Kysely", () => {
     expect(rawSqliteOf(opened.db)).toBeDefined();
   });
 
+  it("read back exactly the 23 flags, and refuse a row whose flags are anything else", async () => {
+    const row = (userCode: string, flags: unknown) => ({
+      user_code: userCode,
+      flags: JSON.stringify(flags),
+      version: 1,
+      updated_at: "t",
+      updated_by: "t",
+      source: "pane",
+      x3_confirmed_at: null,
+    });
+    const good = { ...allFlags(false), COROTKCRE: true };
+    await opened.db
+      .insertInto("setup")
+      .values([
+        row("GOOD", good),
+        row("EXTRA", { ...good, EXTRA: true }),
+        row("MISSING", Object.fromEntries(Object.entries(good).slice(1))),
+        row("STRING", { ...good, COROTKCRE: "true" }),
+      ])
+      .execute();
+    expect((await store.get("GOOD"))?.flags).toEqual(good);
+    for (const bad of ["EXTRA", "MISSING", "STRING"]) await expect(store.get(bad)).rejects.toThrow();
+  });
+
   it("wait for a Kysely transaction instead of reading its uncommitted rows", async () => {
     let inside!: () => void;
     const entered = new Promise<void>((resolve) => (inside = resolve));

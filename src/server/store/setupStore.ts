@@ -4,7 +4,7 @@
  * save is never without the delivery that will carry it to X3.
  */
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
-import { changedFlags, type FlagCode, type Flags } from "../../core/flags";
+import { changedFlags, FLAG_CODES, type FlagCode, type Flags } from "../../core/flags";
 import { EMPTY_POLICY, lockViolations, type Policy, PolicySchema } from "../../core/policy";
 import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type X3User } from "../../core/setup";
 import { durableTransaction, type RawSqlite, rawSqliteOf } from "./database";
@@ -77,8 +77,20 @@ export interface OutboxItem {
 type Db = Kysely<Database> | Transaction<Database>;
 type Awaitable<T> = T | Promise<T>;
 
+/**
+ * The flags of a stored row: read on every request, so the exact shape (the 23 codes, each a boolean) is
+ * checked by hand; anything else goes through the schema, for its error.
+ */
 function parseFlags(json: string): Flags {
-  return FlagsSchema.parse(JSON.parse(json));
+  const value: unknown = JSON.parse(json);
+  return isFlagSet(value) ? value : FlagsSchema.parse(value);
+}
+
+function isFlagSet(value: unknown): value is Flags {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (Object.keys(value).length !== FLAG_CODES.length) return false;
+  const record = value as Record<string, unknown>;
+  return FLAG_CODES.every((code) => typeof record[code] === "boolean");
 }
 
 /**
