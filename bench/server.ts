@@ -29,7 +29,7 @@ import type { X3Port } from "../src/server/x3Port";
 import { X3EmulatorStore } from "../src/x3/emulator/store";
 import { parseSyncpar, parseUser } from "../src/x3/records";
 import type { X3Body } from "../src/x3/transport";
-import { type BenchPart, type Row, round, scratchPostgres, type Section } from "./lib";
+import { type BenchPart, median, type Row, round, scratchPostgres, type Section } from "./lib";
 
 /**
  * Users the load is spread over, round robin: a company's Monday morning, every user saving their own setup.
@@ -38,7 +38,9 @@ import { type BenchPart, type Row, round, scratchPostgres, type Section } from "
  */
 const USERS = 1000;
 const CONNECTIONS = [1, 16, 64] as const;
+/** Seconds each kind is measured at each connection count, in ROUNDS interleaved rounds. */
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 6);
+const ROUNDS = 3;
 const MEMORY_REQUESTS = Number(process.env.BENCH_SERVER_REQUESTS ?? 100_000);
 const PUT_SHARE_BUDGET = 0.25;
 const P99_BUDGET_MS = 20;
@@ -225,15 +227,28 @@ class SetupStates {
 
   constructor(private readonly users: readonly BenchUser[]) {}
 
-  /** Round robin over the users, so concurrent requests for one user happen as connections outnumber users. */
+  /** Users with a request sent and no answer read yet: a load that ends drops the answers in flight. */
+  private readonly unanswered = new Set<string>();
+
+  /** Round robin over the users. */
   nextUser(): BenchUser {
-    return this.users[this.turn++ % this.users.length]!;
+    const user = this.users[this.turn++ % this.users.length]!;
+    this.unanswered.add(user.code);
+    return user;
+  }
+
+  /** The users whose last answer was dropped when a load ended: their next PUT would start from a stale version. */
+  stale(): BenchUser[] {
+    const stale = this.users.filter((u) => this.unanswered.has(u.code));
+    this.unanswered.clear();
+    return stale;
   }
 
   learn(responseBody: string): void {
     const parsed = JSON.parse(responseBody) as { userCode?: string; version?: number; flags?: Flags; current?: { userCode: string; version: number; flags: Flags } };
     const setup = parsed.current ?? (parsed.userCode ? (parsed as { userCode: string; version: number; flags: Flags }) : null);
     if (!setup) return;
+    this.unanswered.delete(setup.userCode);
     const before = this.known.get(setup.userCode);
     if (!before || before.version <= setup.version) this.known.set(setup.userCode, { version: setup.version, flags: setup.flags });
   }
@@ -290,12 +305,12 @@ interface Measure {
   readonly okPerSecond: number;
   readonly p50: number;
   readonly p99: number;
+  readonly p99Rounds: readonly number[];
   readonly non2xx: number;
   readonly errors: number;
 }
 
 async function load(url: string, kind: Kind, connections: number, states: SetupStates, extra: Partial<autocannon.Options> = {}) {
-  process.stdout.write(`  ${kind} ×${connections}…\n`);
   return autocannon({
     url,
     connections,
@@ -306,18 +321,44 @@ async function load(url: string, kind: Kind, connections: number, states: SetupS
   });
 }
 
-function measureOf(kind: Kind, connections: number, r: autocannon.Result): Measure {
-  const seconds = r.duration || SECONDS;
+/** Rates over the rounds together; latency percentiles are each round's, and the median of the rounds is kept. */
+function measureOf(kind: Kind, connections: number, rounds: readonly autocannon.Result[]): Measure {
+  const seconds = rounds.reduce((sum, r) => sum + (r.duration || SECONDS / ROUNDS), 0);
+  const sum = (f: (r: autocannon.Result) => number) => rounds.reduce((total, r) => total + f(r), 0);
   return {
     kind,
     connections,
-    requestsPerSecond: round(r.requests.total / seconds, 0),
-    okPerSecond: round(r["2xx"] / seconds, 0),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
+    requestsPerSecond: round(sum((r) => r.requests.total) / seconds, 0),
+    okPerSecond: round(sum((r) => r["2xx"]) / seconds, 0),
+    p50: median(rounds.map((r) => r.latency.p50)),
+    p99: median(rounds.map((r) => r.latency.p99)),
+    p99Rounds: rounds.map((r) => r.latency.p99),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors + r.timeouts),
   };
+}
+
+/** Reads again, one at a time, the users whose last answer a finished load dropped. */
+async function refreshStale(url: string, states: SetupStates): Promise<void> {
+  const stale = states.stale();
+  if (!stale.length) return;
+  let next = 0;
+  await autocannon({
+    url,
+    connections: 1,
+    amount: stale.length,
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (req) => {
+          const user = stale[next++ % stale.length]!;
+          return { ...req, path: `/api/v1/setups/${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
+        },
+        onResponse: (_status, body) => states.learn(body),
+      },
+    ],
+  });
+  states.stale();
 }
 
 async function measureDatabase(label: string, databaseUrl: string | null) {
@@ -328,12 +369,22 @@ async function measureDatabase(label: string, databaseUrl: string | null) {
     // Every user read once (the store takes X3's row as version 1), then a short warm-up of each kind.
     await load(url, "get", 1, states, { amount: users.length });
     for (const kind of ["bare", "get", "put"] as const) await load(kind === "bare" ? bareUrl : url, kind, 16, states, { duration: 2 });
+    await refreshStale(url, states);
 
+    // Each kind in ROUNDS rounds, interleaved (bare, GET, PUT, bare, GET, PUT…), so that a burst of other
+    // work on the machine weighs on the three alike rather than on whichever ran at that moment.
     const measures: Measure[] = [];
     for (const connections of CONNECTIONS) {
+      const rounds: Record<Kind, autocannon.Result[]> = { bare: [], get: [], put: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const kind of ["bare", "get", "put"] as const) {
+          rounds[kind].push(await load(kind === "bare" ? bareUrl : url, kind, connections, states, { duration: SECONDS / ROUNDS }));
+          await refreshStale(url, states);
+        }
+      }
       for (const kind of ["bare", "get", "put"] as const) {
-        const m = measureOf(kind, connections, await load(kind === "bare" ? bareUrl : url, kind, connections, states));
-        process.stdout.write(`    ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors\n`);
+        const m = measureOf(kind, connections, rounds[kind]);
+        process.stdout.write(`    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors\n`);
         measures.push(m);
       }
     }
@@ -356,7 +407,7 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
     for (const m of measures.filter((x) => x.connections === connections)) {
       const name = `${label} ${m.kind.toUpperCase().padEnd(4)} ×${connections}`;
       const ratio = m.okPerSecond / bare.requestsPerSecond;
-      const note = `p50 ${m.p50} ms, p99 ${m.p99} ms${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}`;
+      const note = `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")})${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}`;
       rows.push({
         name,
         value: m.kind === "bare" ? m.requestsPerSecond : m.okPerSecond,
