@@ -82,10 +82,13 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
   },
   // A user's outbox rows are every version ever saved (restores read their flags), so a query that walks
   // all of a user's rows grows with their history. Saves (supersede), claims (the pending candidate and
-  // the "is a delivery in flight" check) only ever want pending or leased rows: few at any time.
+  // the "is a delivery in flight" check) and sweeps only ever want pending or leased rows: few at any
+  // time (a user has at most one pending row: each save supersedes the one before). The index on every
+  // row's state and due time gives way to the pending rows' index, which the sweep reads whole.
   "2026-11-28-001-outbox-pending-and-leased": {
     async up(db: Kysely<unknown>) {
       await db.schema.createIndex("outbox_pending").on("outbox").column("user_code").where(sql.ref("state"), "=", sql.lit("pending")).execute();
+      await db.schema.dropIndex("outbox_due").execute();
       await db.schema.createIndex("outbox_leased").on("outbox").column("user_code").where(sql.ref("lease_until"), "is not", null).execute();
     },
   },

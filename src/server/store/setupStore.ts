@@ -383,7 +383,7 @@ export class SetupStore {
     const rows = await this.db
       .selectFrom("outbox as o")
       .select("o.user_code")
-      .where("o.state", "=", "pending")
+      .where("o.state", "=", sql.lit("pending"))
       .where("o.next_attempt_at", "<=", now)
       .where((eb) => eb.or([eb("o.lease_until", "is", null), eb("o.lease_until", "<=", now)]))
       .groupBy("o.user_code")
