@@ -2,7 +2,8 @@
 /**
  * Part 2 of `npm run bench`: time to usable in headless Chromium, against a floor.
  *
- * The add-in server (HTTPS, its embedded X3 emulator, SQLite in a temporary folder) serves a copy of the
+ * The add-in server (HTTPS, its embedded X3 emulator, SQLite in a temporary folder), in a process of its own as
+ * in production (not sharing the bench's event loop with Playwright), serves a copy of the
  * production build (dist/, without source maps) plus bench/fixtures/floor.html: a static page with the same
  * 23 flags as plain checkboxes. Every load is cold: a new browser context (empty HTTP cache, no service
  * worker), the Office shim of the browser tests standing in for office.js, its roaming settings pre-filled
@@ -20,6 +21,7 @@
  * and the pane with every /api/ request held 2 s before it reaches the server (the first render must not
  * wait for the network). Budgets: pane median ≤ 2.5 × floor median, slow-API pane median ≤ 2.5 × floor.
  */
+import { fork } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,21 +69,60 @@ interface Series {
   readonly times: number[];
 }
 
+interface ServerReady {
+  readonly url: string;
+  readonly slowApiUrl: string;
+}
+
+/**
+ * The add-in server and the slow-API proxy, in a process of their own (this file, with `--pane-server-child`):
+ * in the bench's process they would share its event loop with Playwright, which handles a message for every
+ * request of every page — the pane makes six requests to the floor's one, so that weighed on the pane alone.
+ */
+async function runServerChild(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-load-"));
+  const site = join(dir, "site");
+  cpSync(join(ROOT, "dist"), site, { recursive: true, filter: (src) => !src.endsWith(".map") });
+  cpSync(join(ROOT, "bench", "fixtures", "floor.html"), join(site, "floor.html"));
+  // office.js's address on Microsoft's CDN is mapped to this server (Chromium's host resolver rules), which
+  // answers it at once from this file, as a cached office.js would be: the Office shim stands in for it.
+  mkdirSync(join(site, "lib", "1", "hosted"), { recursive: true });
+  writeFileSync(join(site, "lib", "1", "hosted", "office.js"), "/* office.js: see the bench's Office shim */\n");
+  const config = loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: site, LOG_LEVEL: "silent" }, dir);
+  process.env.X3_EMULATOR_DATA = join(dir, "x3-emulator.json");
+  const server = await startAddinServer(config, { officeCertsFolder: null, logger: false });
+  const slowApi = await startDelayingProxy(server.url, API_DELAY_MS, server.tls!);
+  process.once("message", () => {
+    void (async () => {
+      await slowApi.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    })();
+  });
+  process.send!({ url: server.url, slowApiUrl: slowApi.url } satisfies ServerReady);
+}
+
+async function startServerChild(): Promise<ServerReady & { stop(): Promise<void> }> {
+  const child = fork(__filename, ["--pane-server-child"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const ready = await new Promise<ServerReady>((resolve, reject) => {
+    child.once("message", (m) => resolve(m as ServerReady));
+    child.once("exit", (code) => reject(new Error(`the pane's server process ended (${code})`)));
+  });
+  return {
+    ...ready,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.send("stop");
+      }),
+  };
+}
+
 export const part: BenchPart = {
   id: "load",
   async run() {
-    const dir = mkdtempSync(join(tmpdir(), "bench-load-"));
-    const site = join(dir, "site");
-    cpSync(join(ROOT, "dist"), site, { recursive: true, filter: (src) => !src.endsWith(".map") });
-    cpSync(join(ROOT, "bench", "fixtures", "floor.html"), join(site, "floor.html"));
-    // office.js's address on Microsoft's CDN is mapped to this server (Chromium's host resolver rules), which
-    // answers it at once from this file, as a cached office.js would be: the Office shim stands in for it.
-    mkdirSync(join(site, "lib", "1", "hosted"), { recursive: true });
-    writeFileSync(join(site, "lib", "1", "hosted", "office.js"), "/* office.js: see the bench's Office shim */\n");
-    const config = loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: site, LOG_LEVEL: "silent" }, dir);
-    process.env.X3_EMULATOR_DATA = join(dir, "x3-emulator.json");
-    const server = await startAddinServer(config, { officeCertsFolder: null, logger: false });
-    const slowApi = await startDelayingProxy(server.url, API_DELAY_MS, server.tls!);
+    const server = await startServerChild();
     let browser: Browser | undefined;
     try {
       // No request interception (Playwright's routes send every request of the page through this process):
@@ -116,7 +157,7 @@ export const part: BenchPart = {
           if (options.pane) await context.exposeFunction("__saveRoaming", async () => undefined);
           const page = await context.newPage();
           if (options.pane) await page.addInitScript(installOfficeShim, { ...SHIM, settings: roaming });
-          await page.goto(`${options.slowApi ? slowApi.url : server.url}${path}`, { waitUntil: "commit" });
+          await page.goto(`${options.slowApi ? server.slowApiUrl : server.url}${path}`, { waitUntil: "commit" });
           const usable = page.evaluate(whenUsable, { count: FLAG_COUNT, expected: options.pane ? expected : null });
           return await Promise.race([
             usable,
@@ -160,10 +201,14 @@ export const part: BenchPart = {
       };
     } finally {
       await browser?.close();
-      await slowApi.close();
-      await server.close();
-      delete process.env.X3_EMULATOR_DATA;
-      rmSync(dir, { recursive: true, force: true });
+      await server.stop();
     }
   },
 };
+
+if (require.main === module && process.argv.includes("--pane-server-child")) {
+  runServerChild().catch((err: unknown) => {
+    process.stderr.write(`${String(err instanceof Error ? err.stack : err)}\n`);
+    process.exit(1);
+  });
+}
