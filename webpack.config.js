@@ -75,6 +75,70 @@ class LegacyWebviewScriptPlugin {
   }
 }
 
+/**
+ * Emits first-chunks.<hash>.js, a tiny classic script (ES3, like legacy-webview.js) that taskpane.html runs
+ * `async` before office.js: it asks the browser to preload the chunks the first render waits for — the
+ * strings of the browser's language (usually Outlook's display language; languageOf in
+ * src/taskpane/i18n/language.ts) and, when the system is dark or forces its colours, the dark and
+ * high-contrast themes (src/taskpane/theme.ts) — while office.js and the pane's bundle download, instead of
+ * once the bundle has been evaluated. webpack's own loading of those chunks then finds them preloaded.
+ */
+class FirstChunksPreloadPlugin {
+  apply(compiler) {
+    const name = "FirstChunksPreloadPlugin";
+    compiler.hooks.thisCompilation.tap(name, (compilation) => {
+      let fileName;
+      compilation.hooks.processAssets.tap({ name, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const publicPath = compilation.outputOptions.publicPath;
+        const fileOf = (chunkName) => {
+          const chunk = [...compilation.chunks].find((c) => c.name === chunkName);
+          const file = chunk && [...chunk.files].find((f) => f.endsWith(".js"));
+          if (!file) throw new Error(`${name}: no chunk named ${chunkName}`);
+          return `${publicPath}${file}`;
+        };
+        const languages = [...compilation.chunks].map((c) => /^i18n-([a-z]+)$/.exec(c.name ?? "")?.[1]).filter(Boolean).sort();
+        if (!languages.includes("en")) throw new Error(`${name}: no i18n-en chunk`);
+        const strings = Object.fromEntries(languages.map((language) => [language, fileOf(`i18n-${language}`)]));
+        // (Emitted as written: ES3, no let/const or arrow functions; every webview runs it, old ones included.)
+        const source = [
+          "/* Preloads the chunks the pane's first render waits for: see FirstChunksPreloadPlugin in webpack.config.js. */",
+          "(function () {",
+          "  var doc = document;",
+          "  function preload(href) {",
+          '    var link = doc.createElement("link");',
+          '    link.rel = "preload";',
+          '    link.as = "script";',
+          "    link.href = href;",
+          "    (doc.head || doc.documentElement).appendChild(link);",
+          "  }",
+          `  var strings = ${JSON.stringify(strings)};`,
+          '  var language = String(navigator.language || "").toLowerCase().split(/[-_]/)[0];',
+          "  preload(Object.prototype.hasOwnProperty.call(strings, language) ? strings[language] : strings.en);",
+          "  try {",
+          '    if (window.matchMedia && (window.matchMedia("(prefers-color-scheme: dark)").matches || window.matchMedia("(forced-colors: active)").matches)) {',
+          `      preload(${JSON.stringify(fileOf("themes"))});`,
+          "    }",
+          "  } catch (e) {}",
+          "})();",
+          "",
+        ].join("\n");
+        const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
+        fileName = `first-chunks.${hash}.js`;
+        // A string (not a Buffer): the real content hash step then updates the chunks' names in it.
+        compilation.emitAsset(fileName, new webpack.sources.RawSource(source), { minimized: true, immutable: true, contenthash: hash });
+      });
+      HtmlWebpackPlugin.getCompilationHooks(compilation).beforeEmit.tap(name, (data) => {
+        if (data.outputName !== "taskpane.html" || !fileName) return data;
+        // Before office.js, whose download blocks the parser: the parser must reach this tag for it to run.
+        const officeJs = '<script src="https://appsforoffice.microsoft.com/';
+        if (!data.html.includes(officeJs)) throw new Error(`${name}: taskpane.html has no office.js script`);
+        data.html = data.html.replace(officeJs, `<script src="${compilation.outputOptions.publicPath}${fileName}" async></script>\n    ${officeJs}`);
+        return data;
+      });
+    });
+  }
+}
+
 module.exports = (env = {}, argv = {}) => {
   const production = argv.mode !== "development";
   const addinUrl = env.ADDIN_URL || process.env.ADDIN_URL || "";
@@ -96,9 +160,17 @@ module.exports = (env = {}, argv = {}) => {
         {
           test: /\.tsx?$/,
           exclude: /node_modules/,
-          loader: "ts-loader",
-          // Type checking is `npm run typecheck`; ES modules here let webpack tree-shake Fluent UI.
-          options: { transpileOnly: true, compilerOptions: { module: "esnext", sourceMap: true } },
+          // Loaders run last to first: ts-loader makes JavaScript, then Griffel's loader turns our makeStyles /
+          // makeResetStyles into their precomputed classes and CSS (__styles / __resetStyles), so the first
+          // render does not resolve style objects at run time. (Jest runs the source as is.)
+          use: [
+            { loader: "@griffel/webpack-loader" },
+            {
+              loader: "ts-loader",
+              // Type checking is `npm run typecheck`; ES modules here let webpack tree-shake Fluent UI.
+              options: { transpileOnly: true, compilerOptions: { module: "esnext", sourceMap: true } },
+            },
+          ],
         },
         // The string tables only declare constants: a re-export nobody uses (sentences.ts → sentences.fr.ts,
         // kept for the tests) must not pull French into the first chunk.
@@ -127,6 +199,7 @@ module.exports = (env = {}, argv = {}) => {
         scriptLoading: "defer",
       }),
       new LegacyWebviewScriptPlugin(),
+      new FirstChunksPreloadPlugin(),
       ...(production ? [new PrecompressPlugin()] : []),
       new CopyWebpackPlugin({
         patterns: [

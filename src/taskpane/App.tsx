@@ -2,16 +2,7 @@
  * The pane's root: theme and language once, then either the Outlook pane (roaming settings, the mailbox's
  * own sign-in) or the browser preview (localStorage, a demo user picked from the development server).
  */
-import {
-  FluentProvider,
-  makeStyles,
-  teamsHighContrastTheme,
-  type Theme,
-  Title3,
-  tokens,
-  webDarkTheme,
-  webLightTheme,
-} from "@fluentui/react-components";
+import { FluentProvider, makeStyles, type Theme, Title3, tokens, webLightTheme } from "@fluentui/react-components";
 import { lazy, Suspense, useEffect, useMemo, useState } from "react";
 import { currentTheme, type OutlookHost, onItemChanged, type PaneTheme, watchTheme } from "../office/officeHost";
 import { RoamingSettingsStore } from "../office/settingsStore";
@@ -20,6 +11,7 @@ import { PaneErrorBoundary } from "./components/LazyBoundary";
 import { SetupPane } from "./components/SetupPane";
 import { I18nProvider, useTranslation } from "./i18n/react";
 import type { PaneI18n } from "./i18n/translator";
+import { loadedThemes, loadThemes, needsOtherThemes, type OtherThemes } from "./theme";
 
 /**
  * The browser preview (development only: a demo user picked from the development server) is a chunk of its
@@ -38,10 +30,52 @@ export interface AppProps {
   readonly i18n: PaneI18n;
 }
 
-/** Fluent's theme for Outlook's: light, dark, or high contrast when Windows forces its colours. */
-export function fluentThemeOf(look: PaneTheme): Theme {
-  if (look.highContrast) return teamsHighContrastTheme;
-  return look.theme === "dark" ? webDarkTheme : webLightTheme;
+/** What the pane shows: Fluent's theme and its name (FluentProvider's data-theme). */
+export interface ShownTheme {
+  readonly theme: Theme;
+  readonly name: "light" | "dark" | "high-contrast";
+}
+
+/**
+ * Fluent's theme for Outlook's: light, dark, or high contrast when Windows forces its colours — light while
+ * the dark and high-contrast themes' chunk has not arrived (`themes` null: its download failed).
+ */
+export function fluentThemeOf(look: PaneTheme, themes: OtherThemes | null): ShownTheme {
+  if (themes && look.highContrast) return { theme: themes.teamsHighContrastTheme, name: "high-contrast" };
+  if (themes && look.theme === "dark") return { theme: themes.webDarkTheme, name: "dark" };
+  return { theme: webLightTheme, name: "light" };
+}
+
+/** Once a download of the themes chunk failed, tried again after these delays (and at each change of theme). */
+const THEME_RETRY_MS = [2_000, 10_000, 30_000];
+
+/**
+ * The dark and high-contrast themes when `look` needs them: at once if they have arrived (index.tsx waits for
+ * them before the first render of a dark or high-contrast pane), else downloaded now; null until then.
+ */
+function useOtherThemes(look: PaneTheme): OtherThemes | null {
+  const [themes, setThemes] = useState(loadedThemes);
+  const [attempt, setAttempt] = useState(0);
+  const wanted = themes === null && needsOtherThemes(look);
+  useEffect(() => {
+    if (!wanted) return;
+    let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    loadThemes().then(
+      (arrived) => {
+        if (live) setThemes(arrived);
+      },
+      () => {
+        const delay = THEME_RETRY_MS[attempt];
+        if (live && delay !== undefined) retry = setTimeout(() => setAttempt(attempt + 1), delay);
+      },
+    );
+    return () => {
+      live = false;
+      clearTimeout(retry);
+    };
+  }, [wanted, attempt, look.theme, look.highContrast]);
+  return themes;
 }
 
 export function App({ host, i18n }: AppProps) {
@@ -49,9 +83,10 @@ export function App({ host, i18n }: AppProps) {
   // Outlook's theme at open, then its changes (Outlook's theme event, the system's dark mode, forced colours).
   const [look, setLook] = useState<PaneTheme>(() => currentTheme(host));
   useEffect(() => watchTheme(host, setLook), [host]);
+  const shown = fluentThemeOf(look, useOtherThemes(look));
   return (
     <I18nProvider i18n={i18n}>
-      <FluentProvider theme={fluentThemeOf(look)} className={styles.root} lang={i18n.language} data-theme={look.highContrast ? "high-contrast" : look.theme}>
+      <FluentProvider theme={shown.theme} className={styles.root} lang={i18n.language} data-theme={shown.name}>
         <main className={styles.main}>
           <Heading />
           <PaneErrorBoundary>

@@ -2,10 +2,11 @@
 // First, before the modules below are evaluated: the strings' download (see preloadStrings.ts).
 import "./preloadStrings";
 import { createRoot } from "react-dom/client";
-import { detectOutlook } from "../office/officeHost";
+import { currentTheme, detectOutlook } from "../office/officeHost";
 import { App } from "./App";
 import { languageOf } from "./i18n/language";
 import { loadI18n } from "./i18n/load";
+import { loadThemes, needsOtherThemes } from "./theme";
 
 /**
  * Internet Explorer (Trident) and the old Microsoft Edge (EdgeHTML: "Edge/18…"; the current Edge says "Edg/")
@@ -40,7 +41,12 @@ async function boot(): Promise<void> {
     return;
   }
   const host = await detectOutlook();
-  const i18n = await loadI18n(languageOf(host?.displayLanguage ?? navigator.language));
+  // A dark or high-contrast pane waits for its theme's chunk as it waits for its strings: no light frame first.
+  // Should that chunk not come, the pane shows in light (App tries again) rather than not at all.
+  const [i18n] = await Promise.all([
+    loadI18n(languageOf(host?.displayLanguage ?? navigator.language)),
+    needsOtherThemes(currentTheme(host)) ? loadThemes().catch(() => null) : null,
+  ]);
   document.documentElement.lang = i18n.language;
   document.title = i18n.t("app.title");
   createRoot(container).render(<App host={host} i18n={i18n} />);

@@ -293,6 +293,49 @@ run("the pane as its users meet it (Chromium)", () => {
     await page.close();
   });
 
+  /** Runs in the page from its start: every data-theme the pane's FluentProvider has had, in order. */
+  function recordThemes(): void {
+    const w = window as unknown as { __themes: string[] };
+    w.__themes = [];
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === "attributes" && (r.target as Element).matches(".fui-FluentProvider")) w.__themes.push(r.oldValue ?? "");
+        for (const node of Array.from(r.addedNodes)) {
+          if (node instanceof Element) {
+            for (const p of [node, ...Array.from(node.querySelectorAll(".fui-FluentProvider"))]) {
+              if (p.matches(".fui-FluentProvider")) w.__themes.push(`inserted ${p.getAttribute("data-theme")}`);
+            }
+          }
+        }
+      }
+    }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-theme"], attributeOldValue: true });
+  }
+  const themesSeen = (page: Page) => page.evaluate(() => (window as unknown as { __themes: string[] }).__themes);
+
+  it("shows a dark Outlook's pane dark from its first frame (the dark theme's chunk is waited for)", async () => {
+    const light = await newContext({ colorScheme: "light" }); // the system says nothing of Outlook's dark theme
+    await light.addInitScript(recordThemes);
+    const page = await openPane({ context: light, dark: true });
+    expect(await page.locator(".fui-FluentProvider").first().getAttribute("data-theme")).toBe("dark");
+    expect(await themesSeen(page)).toEqual(["inserted dark"]);
+    await page.close();
+    await light.close();
+  });
+
+  it("opens in light when the dark theme's chunk cannot be downloaded, and turns dark once it can", async () => {
+    const offline = await newContext();
+    await offline.route(/\/themes\.[0-9a-f]{16}\.js$/, (route) => route.abort());
+    await offline.addInitScript(recordThemes);
+    const page = await openPane({ context: offline, dark: true });
+    expect(await page.getByRole("switch").count()).toBe(23);
+    expect(await page.locator(".fui-FluentProvider").first().getAttribute("data-theme")).toBe("light");
+    await offline.unroute(/\/themes\.[0-9a-f]{16}\.js$/);
+    await page.locator('[data-theme="dark"]').waitFor({ timeout: 15_000 });
+    expect(await themesSeen(page)).toEqual(["inserted light", "light"]);
+    await page.close();
+    await offline.close();
+  });
+
   it("uses the high-contrast theme when Windows forces its colours", async () => {
     const hc = await newContext({ forcedColors: "active", colorScheme: "dark" });
     const page = await openPane({ context: hc, width: 320 });

@@ -6,7 +6,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import vm from "node:vm";
 import { brotliDecompressSync } from "node:zlib";
+import { parse } from "acorn";
 import webpack from "webpack";
 import { manifestIssues, schemasDirFor, validateWithSchema } from "../../build-tools/manifest";
 import { UNIFIED_DIR, UnifiedManifestPlugin, unifiedManifestIssues } from "../../build-tools/unified-manifest";
@@ -88,5 +90,28 @@ describe("the production build for https://addin.contoso.com", () => {
       expect(icon.headers["cache-control"]).toBe("public, max-age=86400");
     }
     expect((await h.app.inject(`/${script}.map`)).statusCode).toBe(404);
+  });
+
+  it("preloads, before office.js and from an ES3 script, the chunks the first render waits for", () => {
+    const html = fs.readFileSync(path.join(out, "taskpane.html"), "utf8");
+    const tag = /<script src="?\/(first-chunks\.[0-9a-f]{16}\.js)"? async>/.exec(html);
+    expect(tag).not.toBeNull();
+    expect(html.indexOf(tag![0])).toBeLessThan(html.indexOf("appsforoffice.microsoft.com"));
+    const source = fs.readFileSync(path.join(out, tag![1]!), "utf8");
+    expect(() => parse(source, { ecmaVersion: 3, sourceType: "script" })).not.toThrow();
+    const chunk = (name: string) => `/${fs.readdirSync(out).find((f) => new RegExp(`^${name}\\.[0-9a-f]{16}\\.js$`).test(f))}`;
+    /** What the script preloads in a browser of that language, dark or not. */
+    const preloads = (language: string, dark: boolean): string[] => {
+      const links: { rel?: string; as?: string; href?: string }[] = [];
+      const document = { createElement: () => ({}), head: { appendChild: (link: object) => links.push(link) } };
+      const window = { matchMedia: (query: string) => ({ matches: dark && query === "(prefers-color-scheme: dark)" }) };
+      vm.runInNewContext(source, { document, window, navigator: { language } });
+      expect(links.every((l) => l.rel === "preload" && l.as === "script")).toBe(true);
+      return links.map((l) => l.href!);
+    };
+    expect(preloads("fr-CA", false)).toEqual([chunk("i18n-fr")]);
+    expect(preloads("en-GB", false)).toEqual([chunk("i18n-en")]);
+    expect(preloads("de-DE", false)).toEqual([chunk("i18n-en")]);
+    expect(preloads("fr", true)).toEqual([chunk("i18n-fr"), chunk("themes")]);
   });
 });
