@@ -5,7 +5,28 @@
 const listFormats = new Map<string, Intl.ListFormat | null>();
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
-function listFormat(language: string, type: "conjunction" | "disjunction"): Intl.ListFormat | null {
+type ListType = "conjunction" | "disjunction";
+
+/**
+ * The pane's own languages' long lists, as Intl.ListFormat writes them ("a, b, and c"; "a, b et c"), joined
+ * without it: the first Intl.ListFormat of a page loads ICU's list patterns, a cost the first render (whose
+ * entity sentences join lists) paid at every open. Other languages go to Intl.ListFormat.
+ */
+const OWN_LISTS: Record<string, { readonly conjunction: string; readonly disjunction: string; readonly serialComma: boolean }> = {
+  en: { conjunction: "and", disjunction: "or", serialComma: true },
+  fr: { conjunction: "et", disjunction: "ou", serialComma: false },
+};
+
+function ownList(language: string, items: readonly string[], type: ListType): string | null {
+  const own = OWN_LISTS[language];
+  if (!own) return null;
+  if (items.length <= 1) return items[0] ?? "";
+  const last = items[items.length - 1];
+  const comma = own.serialComma && items.length > 2 ? "," : "";
+  return `${items.slice(0, -1).join(", ")}${comma} ${own[type]} ${last}`;
+}
+
+function listFormat(language: string, type: ListType): Intl.ListFormat | null {
   const key = `${language}|${type}`;
   let format = listFormats.get(key);
   if (format === undefined) {
@@ -19,9 +40,9 @@ function listFormat(language: string, type: "conjunction" | "disjunction"): Intl
   return format;
 }
 
-/** "A, B and C" in the pane's language (Intl.ListFormat), for lists of flag names in sentences. */
-export function listOf(language: string, items: readonly string[], type: "conjunction" | "disjunction" = "conjunction"): string {
-  return listFormat(language, type)?.format(items) ?? items.join(", ");
+/** "A, B and C" in the pane's language (Intl.ListFormat's long style), for lists of flag names in sentences. */
+export function listOf(language: string, items: readonly string[], type: ListType = "conjunction"): string {
+  return ownList(language, items, type) ?? listFormat(language, type)?.format(items) ?? items.join(", ");
 }
 
 /** A time for the status line: the time alone today, with the date otherwise ("Saved to X3 at …"). */

@@ -50,23 +50,33 @@ function capitalized(s: string): string {
 }
 
 function entityWords(t: TFunction, entity: Entity): Record<EntityForm, string> {
-  return Object.fromEntries(ENTITY_FORMS.map((f) => [f, t(`sentences.entities.${entity}.${f}`)])) as Record<
-    EntityForm,
-    string
-  >;
+  return Object.fromEntries(ENTITY_FORMS.map((f) => [f, entityWord(t, entity, f)])) as Record<EntityForm, string>;
 }
 
-/** {{verbAnd}}, {{verbOr}} … for `prefix` "" (on), "off" (off) or "all" (every action of the direction). */
-function listWords(t: TFunction, language: string, actions: readonly Action[], prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const form of ACTION_FORMS) {
-    const words = actions.map((a) => t(`sentences.actions.${a}.${form}`));
-    const name = prefix ? `${prefix}${capitalized(form)}` : form;
-    out[`${name}And`] = listOf(language, words, "conjunction");
-    out[`${name}Or`] = listOf(language, words, "disjunction");
-  }
-  return out;
+function entityWord(t: TFunction, entity: Entity, form: EntityForm): string {
+  return t(`sentences.entities.${entity}.${form}`);
 }
+
+const LIST_PREFIXES = ["", "off", "all"] as const;
+type ListPrefix = (typeof LIST_PREFIXES)[number];
+
+/**
+ * The list placeholders: {{verbAnd}}, {{verbOr}} … for prefix "" (the actions on), "off" (off) or "all"
+ * (every action of the direction), e.g. {{offGerundOr}}.
+ */
+const LIST_WORDS = new Map<string, { readonly prefix: ListPrefix; readonly form: ActionForm; readonly type: "conjunction" | "disjunction" }>(
+  LIST_PREFIXES.flatMap((prefix) =>
+    ACTION_FORMS.flatMap((form) => {
+      const name = prefix ? `${prefix}${capitalized(form)}` : form;
+      return [
+        [`${name}And`, { prefix, form, type: "conjunction" as const }],
+        [`${name}Or`, { prefix, form, type: "disjunction" as const }],
+      ] as const;
+    }),
+  ),
+);
+
+const PLACEHOLDER = /\{\{\s*(.+?)\s*\}\}/g;
 
 /** The actions a direction has: calls are never created in X3 from Outlook, so CLLADXCRE is not one. */
 function actionsOf(entity: Entity, side: Side): Action[] {
@@ -77,15 +87,22 @@ function directionSentence(t: TFunction, language: string, entity: Entity, side:
   const all = actionsOf(entity, side);
   const on = all.filter((a) => flags[flagCodeOf(entity, side, a) as FlagCode]);
   const off = all.filter((a) => !on.includes(a));
+  const actions: Record<ListPrefix, Action[]> = { "": on, off, all };
   const template = on.length === 0 ? "none" : off.length === 0 ? "all" : "some";
-  const direction = side === "x3" ? "toX3" : "toOutlook";
-  return t(`sentences.${direction}.${template}`, {
-    ...RAW,
-    ...entityWords(t, entity),
-    ...listWords(t, language, on, ""),
-    ...listWords(t, language, off, "off"),
-    ...listWords(t, language, all, "all"),
-  });
+  const key = `sentences.${side === "x3" ? "toX3" : "toOutlook"}.${template}`;
+  // Only the words the sentence uses (its template, read with no values, keeps its placeholders): the first
+  // screen has eight of these sentences, and each form of each list would be dozens of lookups and lists.
+  const words: Record<string, string> = {};
+  for (const [, name] of t(key).matchAll(PLACEHOLDER)) {
+    if (name === undefined || name in words) continue;
+    const list = LIST_WORDS.get(name);
+    if (list) {
+      words[name] = listOf(language, actions[list.prefix].map((a) => t(`sentences.actions.${a}.${list.form}`)), list.type);
+    } else if ((ENTITY_FORMS as readonly string[]).includes(name)) {
+      words[name] = entityWord(t, entity, name as EntityForm);
+    }
+  }
+  return t(key, { ...RAW, ...words });
 }
 
 /**

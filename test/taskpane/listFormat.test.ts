@@ -7,6 +7,23 @@ describe("listOf", () => {
     expect(listOf("not a language!", ["a", "b"])).toBe("a, b");
   });
 
+  it.each(["en", "fr"])("writes %s's lists as Intl.ListFormat does, without building one", (language) => {
+    const words = ["contacts", "tâches", "appels", "rendez-vous", "notes"];
+    const expected = (["conjunction", "disjunction"] as const).map((type) => {
+      const intl = new Intl.ListFormat(language, { style: "long", type });
+      return words.map((_, n) => intl.format(words.slice(0, n + 1)));
+    });
+    const spy = jest.spyOn(Intl, "ListFormat");
+    try {
+      const written = (["conjunction", "disjunction"] as const).map((type) => words.map((_, n) => listOf(language, words.slice(0, n + 1), type)));
+      expect(written).toEqual(expected);
+      expect(listOf(language, [])).toBe("");
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("builds one formatter per language and kind, however many lists it formats", () => {
     const spy = jest.spyOn(Intl, "ListFormat");
     try {

@@ -16,7 +16,10 @@ import {
   SYNCPAR_CODES,
 } from "../../src/core/flags";
 import { createI18n, type Language } from "../../src/taskpane/i18n";
+import { en } from "../../src/taskpane/i18n/en";
+import { fr } from "../../src/taskpane/i18n/fr";
 import { sentencesEn, sentencesFr } from "../../src/taskpane/i18n/sentences";
+import { createTranslator } from "../../src/taskpane/i18n/translator";
 import { bothWaysDeletionWarning, deleteConsequence, entitySentences, flagHelp } from "../../src/taskpane/sentences";
 
 const LANGUAGES: readonly Language[] = ["en", "fr"];
@@ -112,6 +115,19 @@ describe.each(LANGUAGES)("entitySentences (%s)", (language) => {
       expect(toX3).not.toMatch(creation);
     }
   });
+});
+
+it.each(LANGUAGES)("entitySentences says with the pane's translator what it says with i18next (%s)", (language) => {
+  const pane = createTranslator(language, { en, fr }).t as unknown as TFunction;
+  const i18next = tOf(language);
+  for (const entity of ENTITIES) {
+    for (const toX3 of subsets(actionsOf(entity, "x3"))) {
+      for (const toOutlook of subsets(actionsOf(entity, "outlook"))) {
+        const flags = flagsWith(entity, toX3, toOutlook);
+        expect(entitySentences(pane, language, entity, flags)).toEqual(entitySentences(i18next, language, entity, flags));
+      }
+    }
+  }
 });
 
 describe("entitySentences, word for word", () => {

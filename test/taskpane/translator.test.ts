@@ -84,3 +84,13 @@ it("falls back to English for a key the display language lacks", () => {
   const partialFr = { ...fr, app: {} } as unknown as Resources;
   expect(createTranslator("fr", { en, fr: partialFr }).t("app.title")).toBe(en.app.title);
 });
+
+it("finds strings added to its tables after a first miss (the views' strings, English once idle)", () => {
+  const tables: Partial<Record<Language, Record<string, unknown>>> = { fr: { ...fr } };
+  const pane = createTranslator("fr", tables);
+  expect(pane.t("admin.history.title")).toBe("admin.history.title");
+  expect(pane.t("app.title")).toBe(fr.app.title);
+  tables.fr = { ...tables.fr, admin: adminFr };
+  expect(pane.t("admin.history.title")).toBe(adminFr.history.title);
+  expect(pane.t("app.title")).toBe(fr.app.title);
+});

@@ -25,7 +25,7 @@ import { useTranslation } from "../i18n/react";
 import { ACTIONS, type Action, ENTITIES, type Entity, FLAGS, type FlagCode, type Flags, flagCodeOf, isFlagCode, SIDES, type Side } from "../../core/flags";
 import type { SyncSetup } from "../../core/setup";
 import { bothWaysDeletionWarning, entitySentences } from "../sentences";
-import { InfoButton } from "./InfoButton";
+import { InfoButton, type InfoButtonLook, useInfoButtonLook } from "./InfoButton";
 
 const useStyles = makeStyles({
   matrix: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -116,11 +116,12 @@ function AllToggle({ codes, label, visibleLabel, props }: { codes: FlagCode[]; l
 
 export function FlagMatrix(props: FlagMatrixProps) {
   const styles = useStyles();
+  const infoLook = useInfoButtonLook();
   return (
     <div className={styles.matrix}>
       <ColumnToggles {...props} />
       {ENTITIES.map((entity) => (
-        <EntityCard key={entity} entity={entity} {...props} />
+        <EntityCard key={entity} entity={entity} infoLook={infoLook} {...props} />
       ))}
     </div>
   );
@@ -167,7 +168,7 @@ const ENTITY_CODES = Object.fromEntries(
   ENTITIES.map((e) => [e, FLAGS.filter((f) => f.entity === e).map((f) => f.code)]),
 ) as Record<Entity, FlagCode[]>;
 
-const EntityCard = memo(function EntityCard({ entity, ...props }: FlagMatrixProps & { entity: Entity }) {
+const EntityCard = memo(function EntityCard({ entity, infoLook, ...props }: FlagMatrixProps & { entity: Entity; infoLook: InfoButtonLook }) {
   const styles = useStyles();
   const { t, i18n } = useTranslation();
   const titleId = `entity-${entity}`;
@@ -204,14 +205,23 @@ const EntityCard = memo(function EntityCard({ entity, ...props }: FlagMatrixProp
       )}
       <div className={styles.sides}>
         {SIDES.map((side) => (
-          <SideGroup key={side} entity={entity} side={side} {...props} disabled={props.disabled || Boolean(off)} />
+          <SideGroup key={side} entity={entity} side={side} infoLook={infoLook} {...props} disabled={props.disabled || Boolean(off)} />
         ))}
       </div>
     </section>
   );
 });
 
-function SideGroup({ entity, side, flags, changed, disabled, onRequest, locks }: FlagMatrixProps & { entity: Entity; side: Side }) {
+function SideGroup({
+  entity,
+  side,
+  flags,
+  changed,
+  disabled,
+  onRequest,
+  locks,
+  infoLook,
+}: FlagMatrixProps & { entity: Entity; side: Side; infoLook: InfoButtonLook }) {
   const styles = useStyles();
   const { t } = useTranslation();
   return (
@@ -247,7 +257,7 @@ function SideGroup({ entity, side, flags, changed, disabled, onRequest, locks }:
                 aria-describedby={lock ? `${codeId} ${lockId}` : codeId}
               />
               {changed.has(code) && <span className={styles.changed} role="img" aria-label={t("matrix.changed")} title={t("matrix.changed")} />}
-              <InfoButton code={code} label={label} />
+              <InfoButton code={code} label={label} look={infoLook} />
             </div>
             <Caption1 id={codeId} className={styles.code}>
               {code}

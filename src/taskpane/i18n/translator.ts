@@ -58,12 +58,23 @@ export function createTranslator(language: Language, translations: Partial<Recor
     return rules.select(count);
   };
 
+  /**
+   * Plain keys (no count, no context) found so far: the first screen asks for the same few dozen strings
+   * hundreds of times. Only what was found is kept — the tables only grow (English, the views' strings), so
+   * a string found stays the one found; a key not found yet is looked up again.
+   */
+  const found = new Map<string, { value: unknown; code: Language }>();
+
   /** The first value found for the key, and the language it was found in. */
   function resolve(key: string, options: Options): { value: unknown; code: Language } | null {
     const count = options.count;
     const plural = count !== undefined && typeof count !== "string";
     const context = options.context;
     const withContext = (typeof context === "string" || typeof context === "number") && context !== "";
+    if (!plural && !withContext) {
+      const known = found.get(key);
+      if (known) return known;
+    }
     for (const code of codes) {
       // i18next's order, most specific first: context + plural, context, plural, the key itself.
       const forms = (base: string) => (plural ? [...(count === 0 ? [`${base}_zero`] : []), `${base}_${pluralOf(code, Number(count))}`] : []);
@@ -74,7 +85,11 @@ export function createTranslator(language: Language, translations: Partial<Recor
       ];
       for (const candidate of candidates) {
         const value = lookup(translations[code], candidate);
-        if (value !== undefined && value !== null) return { value, code };
+        if (value !== undefined && value !== null) {
+          const result = { value, code };
+          if (!plural && !withContext) found.set(key, result);
+          return result;
+        }
       }
     }
     return null;
