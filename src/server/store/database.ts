@@ -349,6 +349,10 @@ export async function openSqlite(file: string): Promise<OpenedDatabase> {
 
 export async function openPostgres(connectionString: string, poolSize = 10): Promise<OpenedDatabase> {
   const pool = new Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // An idle connection that PostgreSQL ends (a restart, a failover, an administrator, `drop database … with
+  // (force)`) is reported on the pool; unheard, that event would end the whole server. The pool has already
+  // dropped the connection, and the next query opens a fresh one; a query in progress gets its own error.
+  pool.on("error", () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db as Kysely<unknown>, "postgres");
