@@ -143,13 +143,14 @@ export class SetupService {
     { unknownIfMissing = false } = {},
   ): Promise<SyncSetup | null> {
     // The baseline matters only for a first version (nothing stored, expected version 0); a save from a
-    // known version needs no policy read before it: the save itself reads it, to check the locks.
+    // known version needs no policy read before it: the save itself reads it, to check the locks, and with
+    // nothing stored it fails its compare-and-set (answered null below) before any baseline is used.
     const before = unknownIfMissing ? null : (await this.policy()).policy;
     const result = await this.store.save({
       userCode,
       flags,
       expectedVersion,
-      baseline: stored?.flags ?? startingFlags(before ?? (await this.policy()).policy, allFlags(false)),
+      baseline: stored?.flags ?? (before ? startingFlags(before, allFlags(false)) : allFlags(false)),
       actor,
       source,
       deliver: true,

@@ -117,11 +117,14 @@ describe("a save from a known version", () => {
     x3.row = flags({ BAPADXDLT: true });
     await service.read("JSMITH"); // v1, taken from X3
     const reads = jest.spyOn(store, "get");
+    const policyReads = jest.spyOn(store, "policy");
     const saved = await service.save("JSMITH", flags({ BAPADXDLT: true, COROTKCRE: true }), 1, "jsmith@contoso.com");
     expect(saved).toMatchObject({ version: 2, flags: { COROTKCRE: true } });
-    // Only the answer's own read of what is current after the delivery.
+    // Only the answer's own read of what is current after the delivery; the policy comes from the save.
     expect(reads.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(policyReads).not.toHaveBeenCalled();
     reads.mockRestore();
+    policyReads.mockRestore();
 
     // A store that lost the user (restored from an old backup) while the pane still holds version 2: the
     // save starts from X3's row, as a first save does, and the pane is told what is current.
