@@ -212,6 +212,8 @@ export class SetupStore {
   readonly writes: GroupCommit<SaveStatements, SaveRequest, SaveResult>;
   /** SQLite's connection for the hot statements, when the store is on SQLite (see RawSqlite). */
   private readonly raw: RawSqlite | undefined;
+  /** The store's statements straight on SQLite's connection (run them under `raw.exclusive`). */
+  private readonly direct: SaveStatements | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -221,6 +223,7 @@ export class SetupStore {
     const raw = dialect === "sqlite" ? rawSqliteOf(db) : undefined;
     this.raw = raw;
     const direct = raw ? sqliteStatements(raw) : undefined;
+    this.direct = direct;
     this.writes = new GroupCommit<SaveStatements, SaveRequest, SaveResult>(
       raw && direct
         ? (work) => raw.transaction(() => work(policyOncePer(direct)))
@@ -234,8 +237,8 @@ export class SetupStore {
 
   async get(userCode: string, db: Db = this.db): Promise<StoredSetup | null> {
     const row =
-      this.raw && db === this.db
-        ? await this.raw.exclusive(() => this.raw!.statement("select * from setup where user_code = ?").get(userCode) as Selectable<SetupTable> | undefined)
+      this.raw && this.direct && db === this.db
+        ? await this.raw.exclusive(() => this.direct!.setup(userCode))
         : await db.selectFrom("setup").selectAll().where("user_code", "=", userCode).executeTakeFirst();
     return row ? storedSetupOf(row) : null;
   }
@@ -577,9 +580,10 @@ export class SetupStore {
   }
 
   async policy(): Promise<StoredPolicy> {
-    const row = this.raw
-      ? await this.raw.exclusive(() => this.raw!.statement("select * from policy where id = 1").get() as Selectable<PolicyTable> | undefined)
-      : await this.db.selectFrom("policy").selectAll().where("id", "=", 1).executeTakeFirst();
+    const row =
+      this.raw && this.direct
+        ? await this.raw.exclusive(() => this.direct!.policy())
+        : await this.db.selectFrom("policy").selectAll().where("id", "=", 1).executeTakeFirst();
     return this.policyOf(row);
   }
 
