@@ -264,21 +264,22 @@ class SetupStates {
 
 type Kind = "bare" | "get" | "put";
 
+/** `GET /api/v1/setups/:user` for the user `pick` gives, whose answer `states` learns. */
+function readRequest(pick: () => BenchUser, states: SetupStates): autocannon.Request {
+  return {
+    method: "GET",
+    setupRequest: (req) => {
+      const user = pick();
+      return { ...req, path: `/api/v1/setups/${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
+    },
+    onResponse: (_status, responseBody) => states.learn(responseBody),
+  };
+}
+
 function requestsFor(kind: Kind, states: SetupStates): autocannon.Request[] {
   if (kind === "bare") return [{ method: "GET", path: "/bare" }];
+  if (kind === "get") return [readRequest(() => states.nextUser(), states)];
   const onResponse = (_status: number, responseBody: string) => states.learn(responseBody);
-  if (kind === "get") {
-    return [
-      {
-        method: "GET",
-        setupRequest: (req) => {
-          const user = states.nextUser();
-          return { ...req, path: `/api/v1/setups/${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
-        },
-        onResponse,
-      },
-    ];
-  }
   return [
     {
       method: "PUT",
@@ -343,21 +344,7 @@ async function refreshStale(url: string, states: SetupStates): Promise<void> {
   const stale = states.stale();
   if (!stale.length) return;
   let next = 0;
-  await autocannon({
-    url,
-    connections: 1,
-    amount: stale.length,
-    requests: [
-      {
-        method: "GET",
-        setupRequest: (req) => {
-          const user = stale[next++ % stale.length]!;
-          return { ...req, path: `/api/v1/setups/${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
-        },
-        onResponse: (_status, body) => states.learn(body),
-      },
-    ],
-  });
+  await autocannon({ url, connections: 1, amount: stale.length, requests: [readRequest(() => stale[next++ % stale.length]!, states)] });
   states.stale();
 }
 
