@@ -7,6 +7,7 @@ import { act, render, screen } from "@testing-library/react";
 import type { ComponentType } from "react";
 import type { AppProps } from "../../src/taskpane/App";
 import { createI18n } from "../../src/taskpane/i18n";
+import { paneMatchMedia } from "./matchMedia";
 
 // The browser preview (host null) stands for the pane: its theme is the system's.
 jest.mock("../../src/taskpane/components/BrowserPreview", () => ({ BrowserPreview: () => <p>the pane</p> }));
@@ -20,16 +21,7 @@ jest.mock("../../src/taskpane/themes", () => {
 });
 
 const systemDark = (dark: boolean) => {
-  window.matchMedia = ((query: string) => ({
-    matches: (dark && /prefers-color-scheme:\s*dark/.test(query)) || /prefers-reduced-motion:\s*reduce/.test(query),
-    media: query,
-    onchange: null,
-    addListener: () => undefined,
-    removeListener: () => undefined,
-    addEventListener: () => undefined,
-    removeEventListener: () => undefined,
-    dispatchEvent: () => false,
-  })) as typeof window.matchMedia;
+  window.matchMedia = paneMatchMedia({ dark });
 };
 
 /** Every data-theme the pane's FluentProvider has had, in order, from its first insertion into `container`. */
