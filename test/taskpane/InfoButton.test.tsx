@@ -9,23 +9,7 @@ import type { ReactElement } from "react";
 import { I18nextProvider } from "react-i18next";
 import { InfoButton, useInfoButtonLook, useInfoButtonStyles } from "../../src/taskpane/components/InfoButton";
 import { createI18n } from "../../src/taskpane/i18n";
-
-/**
- * Attributes and class names in a fixed order, so that two renders compare by content alone. Griffel's
- * "___…" class is the key of mergeClasses' cache for the class list, which it derives from the order the
- * lists were merged in; no style rule names it.
- */
-function normalized(element: Element): string {
-  const clone = element.cloneNode(true) as Element;
-  for (const el of [clone, ...Array.from(clone.querySelectorAll("*"))]) {
-    const attributes = Array.from(el.attributes)
-      .map((a) => [a.name, a.name === "class" ? a.value.split(/\s+/).filter((c) => c && !c.startsWith("___")).sort().join(" ") : a.value] as const)
-      .sort(([a], [b]) => a.localeCompare(b));
-    for (const { name } of Array.from(el.attributes)) el.removeAttribute(name);
-    for (const [name, value] of attributes) el.setAttribute(name, value);
-  }
-  return clone.outerHTML;
-}
+import { normalized } from "./sameDom";
 
 function Light() {
   const look = useInfoButtonLook();

@@ -7,24 +7,13 @@
  * The matrix never changes a flag itself: it asks (`onRequest`), and the pane decides — a deletion turned
  * on is confirmed first.
  */
-import {
-  Caption1,
-  Checkbox,
-  type CheckboxProps,
-  makeStyles,
-  mergeClasses,
-  MessageBar,
-  MessageBarBody,
-  Subtitle2,
-  Switch,
-  Text,
-  tokens,
-} from "@fluentui/react-components";
+import { Checkbox, type CheckboxProps, makeStyles, MessageBar, MessageBarBody, tokens, typographyStyles } from "@fluentui/react-components";
 import { memo, useMemo } from "react";
 import { useTranslation } from "../i18n/react";
 import { ACTIONS, type Action, ENTITIES, type Entity, FLAGS, type FlagCode, type Flags, flagCodeOf, isFlagCode, SIDES, type Side } from "../../core/flags";
 import type { SyncSetup } from "../../core/setup";
 import { bothWaysDeletionWarning, entitySentences } from "../sentences";
+import { FlagSwitch, type SwitchLook, useSwitchLook } from "./FlagSwitch";
 import { InfoButton, type InfoButtonLook, useInfoButtonLook } from "./InfoButton";
 
 const useStyles = makeStyles({
@@ -38,7 +27,11 @@ const useStyles = makeStyles({
   },
   cardHeader: { display: "flex", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   entityTitle: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, fontWeight: tokens.fontWeightSemibold },
+  // The matrix's texts are plain elements with Fluent's type ramp (as its Caption1 and Subtitle2 set it), not one
+  // Text component each: the first screen has some forty of them.
+  caption1: typographyStyles.caption1,
   sentences: {
+    ...typographyStyles.caption1,
     margin: `${tokens.spacingVerticalXS} 0 0`,
     color: tokens.colorNeutralForeground2,
     display: "flex",
@@ -54,12 +47,13 @@ const useStyles = makeStyles({
   },
   side: { margin: 0, padding: 0, border: "none", minWidth: 0 },
   sideTitle: { display: "block", color: tokens.colorNeutralForeground2, padding: `${tokens.spacingVerticalS} 0 ${tokens.spacingVerticalXXS}` },
+  subtitle2: typographyStyles.subtitle2,
   flag: { display: "flex", flexDirection: "column", minWidth: 0 },
   row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXXS, minHeight: "32px", minWidth: 0 },
   switchRoot: { flexGrow: 1, minWidth: 0 },
   switchLabel: { overflowWrap: "anywhere" },
   // The field code sits under its label, aligned with it (switch indicator 40 px + its margins).
-  code: { color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, paddingLeft: "52px", marginTop: "-6px" },
+  code: { ...typographyStyles.caption1, color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, paddingLeft: "52px", marginTop: "-6px" },
   changed: {
     width: "8px",
     height: "8px",
@@ -68,9 +62,10 @@ const useStyles = makeStyles({
     flexShrink: 0,
     "@media (forced-colors: active)": { backgroundColor: "Highlight" },
   },
-  muted: { color: tokens.colorNeutralForeground3 },
+  muted: { ...typographyStyles.caption1, color: tokens.colorNeutralForeground3 },
+  body: typographyStyles.body1,
   notApplicable: { display: "flex", flexDirection: "column", padding: `${tokens.spacingVerticalXS} 0 ${tokens.spacingVerticalXS} ${tokens.spacingHorizontalS}` },
-  lock: { display: "block", color: tokens.colorNeutralForeground3, paddingLeft: "52px", paddingBottom: tokens.spacingVerticalXS },
+  lock: { ...typographyStyles.caption1, display: "block", color: tokens.colorNeutralForeground3, paddingLeft: "52px", paddingBottom: tokens.spacingVerticalXS },
   columns: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 240px), 1fr))", columnGap: tokens.spacingHorizontalXL },
   columnChecks: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS },
 });
@@ -114,14 +109,20 @@ function AllToggle({ codes, label, visibleLabel, props }: { codes: FlagCode[]; l
   );
 }
 
+/** The classes of Fluent's Button and Switch as the matrix uses them, computed once for all its flags. */
+interface MatrixLooks {
+  readonly info: InfoButtonLook;
+  readonly switch: SwitchLook;
+}
+
 export function FlagMatrix(props: FlagMatrixProps) {
   const styles = useStyles();
-  const infoLook = useInfoButtonLook();
+  const looks: MatrixLooks = { info: useInfoButtonLook(), switch: useSwitchLook() };
   return (
     <div className={styles.matrix}>
       <ColumnToggles {...props} />
       {ENTITIES.map((entity) => (
-        <EntityCard key={entity} entity={entity} infoLook={infoLook} {...props} />
+        <EntityCard key={entity} entity={entity} looks={looks} {...props} />
       ))}
     </div>
   );
@@ -140,7 +141,7 @@ function ColumnToggles(props: FlagMatrixProps) {
         {SIDES.map((side) => (
           <fieldset key={side} className={styles.side}>
             <legend className={styles.sideTitle}>
-              <Subtitle2 as="span">{t(`sides.${side}`)}</Subtitle2>
+              <span className={styles.subtitle2}>{t(`sides.${side}`)}</span>
             </legend>
             <div className={styles.columnChecks}>
               {ACTIONS.map((action) => (
@@ -168,7 +169,7 @@ const ENTITY_CODES = Object.fromEntries(
   ENTITIES.map((e) => [e, FLAGS.filter((f) => f.entity === e).map((f) => f.code)]),
 ) as Record<Entity, FlagCode[]>;
 
-const EntityCard = memo(function EntityCard({ entity, infoLook, ...props }: FlagMatrixProps & { entity: Entity; infoLook: InfoButtonLook }) {
+const EntityCard = memo(function EntityCard({ entity, looks, ...props }: FlagMatrixProps & { entity: Entity; looks: MatrixLooks }) {
   const styles = useStyles();
   const { t, i18n } = useTranslation();
   const titleId = `entity-${entity}`;
@@ -190,12 +191,12 @@ const EntityCard = memo(function EntityCard({ entity, infoLook, ...props }: Flag
         />
       </div>
       {off ? (
-        <Caption1 className={styles.muted}>{t("entityOff", { parameter: off })}</Caption1>
+        <span className={styles.muted}>{t("entityOff", { parameter: off })}</span>
       ) : (
         <div className={styles.sentences} data-testid={`sentences-${entity}`}>
-          <Text size={200}>{sentences.toOutlook}</Text>
-          <Text size={200}>{sentences.toX3}</Text>
-          {sentences.note && <Text size={200}>{sentences.note}</Text>}
+          <span>{sentences.toOutlook}</span>
+          <span>{sentences.toX3}</span>
+          {sentences.note && <span>{sentences.note}</span>}
         </div>
       )}
       {deletesBothWays && !off && (
@@ -205,7 +206,7 @@ const EntityCard = memo(function EntityCard({ entity, infoLook, ...props }: Flag
       )}
       <div className={styles.sides}>
         {SIDES.map((side) => (
-          <SideGroup key={side} entity={entity} side={side} infoLook={infoLook} {...props} disabled={props.disabled || Boolean(off)} />
+          <SideGroup key={side} entity={entity} side={side} looks={looks} {...props} disabled={props.disabled || Boolean(off)} />
         ))}
       </div>
     </section>
@@ -220,24 +221,24 @@ function SideGroup({
   disabled,
   onRequest,
   locks,
-  infoLook,
-}: FlagMatrixProps & { entity: Entity; side: Side; infoLook: InfoButtonLook }) {
+  looks,
+}: FlagMatrixProps & { entity: Entity; side: Side; looks: MatrixLooks }) {
   const styles = useStyles();
   const { t } = useTranslation();
   return (
     <fieldset className={styles.side}>
       <legend className={styles.sideTitle}>
-        <Subtitle2 as="span">{t(`sides.${side}`)}</Subtitle2>
+        <span className={styles.subtitle2}>{t(`sides.${side}`)}</span>
       </legend>
       {ACTIONS.map((action) => {
         const code = flagCodeOf(entity, side, action);
         if (!isFlagCode(code)) {
           return (
             <div key={code} className={styles.notApplicable} data-flag={code}>
-              <Text>
-                {t("notApplicable.label")} <Caption1 className={mergeClasses(styles.muted)}>{code}</Caption1>
-              </Text>
-              <Caption1 className={styles.muted}>{t("notApplicable.text")}</Caption1>
+              <span className={styles.body}>
+                {t("notApplicable.label")} <span className={styles.muted}>{code}</span>
+              </span>
+              <span className={styles.muted}>{t("notApplicable.text")}</span>
             </div>
           );
         }
@@ -248,24 +249,26 @@ function SideGroup({
         return (
           <div key={code} className={styles.flag} data-flag={code}>
             <div className={styles.row}>
-              <Switch
+              <FlagSwitch
+                look={looks.switch}
                 className={styles.switchRoot}
                 checked={flags[code]}
                 disabled={disabled || lock !== undefined}
-                onChange={(_, data) => onRequest({ [code]: data.checked })}
-                label={{ children: label, className: styles.switchLabel }}
+                onChange={(checked) => onRequest({ [code]: checked })}
+                label={label}
+                labelClassName={styles.switchLabel}
                 aria-describedby={lock ? `${codeId} ${lockId}` : codeId}
               />
               {changed.has(code) && <span className={styles.changed} role="img" aria-label={t("matrix.changed")} title={t("matrix.changed")} />}
-              <InfoButton code={code} label={label} look={infoLook} />
+              <InfoButton code={code} label={label} look={looks.info} />
             </div>
-            <Caption1 id={codeId} className={styles.code}>
+            <span id={codeId} className={styles.code}>
               {code}
-            </Caption1>
+            </span>
             {lock && (
-              <Caption1 id={lockId} className={styles.lock}>
+              <span id={lockId} className={styles.lock}>
                 {t("locked", { reason: lock.reason })}
-              </Caption1>
+              </span>
             )}
           </div>
         );
