@@ -9,6 +9,10 @@
  * (`InProcessX3`): the server's own work is measured, not the HTTPS round trips to an X3 emulator sharing
  * the same two cores. Delivery is not isolated: a save still waits for its delivery (claim the outbox row,
  * write SYNCPAR, mark it delivered) as it does in production; X3 simply answers at once.
+ *
+ * Beside each rate, the CPU time per request of the server process (process.cpuUsage in the child: every
+ * thread, the kernel's share apart) and of autocannon (this process): both share the machine's cores, so a
+ * ratio to the bare route is also a ratio of what each request costs the two of them.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -52,10 +56,11 @@ interface BenchUser {
   readonly token: string;
 }
 
-type ToChild = { type: "rss" } | { type: "stop" };
+type ToChild = { type: "rss" } | { type: "cpu" } | { type: "stop" };
 type FromChild =
   | { type: "ready"; url: string; bareUrl: string; users: BenchUser[] }
   | { type: "rss"; rss: number; heapUsed: number }
+  | { type: "cpu"; usage: NodeJS.CpuUsage }
   | { type: "failed"; message: string };
 
 // ---- The server, in the child process ---------------------------------------------------------------
@@ -160,6 +165,8 @@ async function runChild(): Promise<void> {
       gc?.();
       const { rss, heapUsed } = process.memoryUsage();
       send({ type: "rss", rss, heapUsed });
+    } else if (m.type === "cpu") {
+      send({ type: "cpu", usage: process.cpuUsage() });
     } else if (m.type === "stop") {
       void (async () => {
         await bare.close();
@@ -183,6 +190,8 @@ async function runChild(): Promise<void> {
 interface ServerChild {
   readonly ready: Extract<FromChild, { type: "ready" }>;
   memory(): Promise<{ rss: number; heapUsed: number }>;
+  /** The server process's CPU time so far (all its threads: the event loop, SQLite's fsyncs, the checkpointer). */
+  cpu(): Promise<NodeJS.CpuUsage>;
   stop(): Promise<void>;
 }
 
@@ -211,6 +220,10 @@ function startChild(databaseUrl: string | null): Promise<ServerChild> {
       child.send({ type: "rss" } satisfies ToChild);
       const { rss, heapUsed } = await next("rss");
       return { rss, heapUsed };
+    },
+    async cpu() {
+      child.send({ type: "cpu" } satisfies ToChild);
+      return (await next("cpu")).usage;
     },
     stop: () =>
       new Promise<void>((resolve) => {
@@ -309,6 +322,25 @@ interface Measure {
   readonly p99Rounds: readonly number[];
   readonly non2xx: number;
   readonly errors: number;
+  /** CPU time per request, in µs: the server process's (and of it, in the kernel), and autocannon's in this process. */
+  readonly cpu: { readonly server: number; readonly serverKernel: number; readonly loadGenerator: number };
+}
+
+/** A load's result with the CPU time the server and the load generator spent on it. */
+interface Round {
+  readonly result: autocannon.Result;
+  readonly server: NodeJS.CpuUsage;
+  readonly loadGenerator: NodeJS.CpuUsage;
+}
+
+/** One load, with the CPU time each side spent on it. */
+async function measuredLoad(child: ServerChild, url: string, kind: Kind, connections: number, states: SetupStates, seconds: number): Promise<Round> {
+  const serverBefore = await child.cpu();
+  const before = process.cpuUsage();
+  const result = await load(url, kind, connections, states, { duration: seconds });
+  const loadGenerator = process.cpuUsage(before);
+  const serverAfter = await child.cpu();
+  return { result, loadGenerator, server: { user: serverAfter.user - serverBefore.user, system: serverAfter.system - serverBefore.system } };
 }
 
 async function load(url: string, kind: Kind, connections: number, states: SetupStates, extra: Partial<autocannon.Options> = {}) {
@@ -323,9 +355,12 @@ async function load(url: string, kind: Kind, connections: number, states: SetupS
 }
 
 /** Rates over the rounds together; latency percentiles are each round's, and the median of the rounds is kept. */
-function measureOf(kind: Kind, connections: number, rounds: readonly autocannon.Result[]): Measure {
+function measureOf(kind: Kind, connections: number, measured: readonly Round[]): Measure {
+  const rounds = measured.map((m) => m.result);
   const seconds = rounds.reduce((sum, r) => sum + (r.duration || SECONDS / ROUNDS), 0);
   const sum = (f: (r: autocannon.Result) => number) => rounds.reduce((total, r) => total + f(r), 0);
+  const requests = sum((r) => r.requests.total) || 1;
+  const perRequest = (f: (m: Round) => number) => round(measured.reduce((total, m) => total + f(m), 0) / requests, 0);
   return {
     kind,
     connections,
@@ -336,6 +371,11 @@ function measureOf(kind: Kind, connections: number, rounds: readonly autocannon.
     p99Rounds: rounds.map((r) => r.latency.p99),
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors + r.timeouts),
+    cpu: {
+      server: perRequest((m) => m.server.user + m.server.system),
+      serverKernel: perRequest((m) => m.server.system),
+      loadGenerator: perRequest((m) => m.loadGenerator.user + m.loadGenerator.system),
+    },
   };
 }
 
@@ -362,16 +402,19 @@ async function measureDatabase(label: string, databaseUrl: string | null) {
     // work on the machine weighs on the three alike rather than on whichever ran at that moment.
     const measures: Measure[] = [];
     for (const connections of CONNECTIONS) {
-      const rounds: Record<Kind, autocannon.Result[]> = { bare: [], get: [], put: [] };
+      const rounds: Record<Kind, Round[]> = { bare: [], get: [], put: [] };
       for (let round = 0; round < ROUNDS; round++) {
         for (const kind of ["bare", "get", "put"] as const) {
-          rounds[kind].push(await load(kind === "bare" ? bareUrl : url, kind, connections, states, { duration: SECONDS / ROUNDS }));
+          rounds[kind].push(await measuredLoad(child, kind === "bare" ? bareUrl : url, kind, connections, states, SECONDS / ROUNDS));
           await refreshStale(url, states);
         }
       }
       for (const kind of ["bare", "get", "put"] as const) {
         const m = measureOf(kind, connections, rounds[kind]);
-        process.stdout.write(`    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors\n`);
+        process.stdout.write(
+          `    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors; ` +
+            `CPU per request: server ${m.cpu.server} µs (kernel ${m.cpu.serverKernel}), autocannon ${m.cpu.loadGenerator} µs\n`,
+        );
         measures.push(m);
       }
     }
@@ -394,7 +437,9 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
     for (const m of measures.filter((x) => x.connections === connections)) {
       const name = `${label} ${m.kind.toUpperCase().padEnd(4)} ×${connections}`;
       const ratio = m.okPerSecond / bare.requestsPerSecond;
-      const note = `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")})${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}`;
+      const note =
+        `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")})${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}` +
+        `${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}; CPU/request: server ${m.cpu.server} µs, autocannon ${m.cpu.loadGenerator} µs`;
       rows.push({
         name,
         value: m.kind === "bare" ? m.requestsPerSecond : m.okPerSecond,
