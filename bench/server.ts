@@ -205,14 +205,26 @@ function startChild(databaseUrl: string | null): Promise<ServerChild> {
   });
   const next = <T extends FromChild["type"]>(type: T) =>
     new Promise<Extract<FromChild, { type: T }>>((resolve, reject) => {
+      // Asked twice a round (its CPU time): each wait takes its listeners off again once answered.
+      const done = () => {
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+      };
       const onMessage = (m: FromChild) => {
         if (m.type === type) {
-          child.off("message", onMessage);
+          done();
           resolve(m as Extract<FromChild, { type: T }>);
-        } else if (m.type === "failed") reject(new Error(m.message));
+        } else if (m.type === "failed") {
+          done();
+          reject(new Error(m.message));
+        }
+      };
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`the server process ended (${code})`));
       };
       child.on("message", onMessage);
-      child.once("exit", (code) => reject(new Error(`the server process ended (${code})`)));
+      child.once("exit", onExit);
     });
   return next("ready").then((ready) => ({
     ready,
