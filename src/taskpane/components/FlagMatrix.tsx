@@ -27,9 +27,8 @@ const useStyles = makeStyles({
   },
   cardHeader: { display: "flex", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
   entityTitle: { margin: 0, fontSize: tokens.fontSizeBase400, lineHeight: tokens.lineHeightBase400, fontWeight: tokens.fontWeightSemibold },
-  // The matrix's texts are plain elements with Fluent's type ramp (as its Caption1 and Subtitle2 set it), not one
-  // Text component each: the first screen has some forty of them.
-  caption1: typographyStyles.caption1,
+  // The matrix's texts are plain elements with Fluent's type ramp (as its Caption1, Subtitle2 and Text set it), not
+  // one Text component each: the first screen has some forty of them.
   sentences: {
     ...typographyStyles.caption1,
     margin: `${tokens.spacingVerticalXS} 0 0`,
@@ -117,7 +116,10 @@ interface MatrixLooks {
 
 export function FlagMatrix(props: FlagMatrixProps) {
   const styles = useStyles();
-  const looks: MatrixLooks = { info: useInfoButtonLook(), switch: useSwitchLook() };
+  const info = useInfoButtonLook();
+  const switchLook = useSwitchLook();
+  // The same object while the classes are the same: the entity cards are memoized.
+  const looks = useMemo<MatrixLooks>(() => ({ info, switch: switchLook }), [info, switchLook]);
   return (
     <div className={styles.matrix}>
       <ColumnToggles {...props} />
