@@ -10,6 +10,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { allFlags } from "../../src/core/flags";
 import { ConnectionLock, type OpenedDatabase, openSqlite, rawSqliteOf, WalCheckpointer } from "../../src/server/store/database";
 import { SetupStore } from "../../src/server/store/setupStore";
+import { sqliteDatabase, type TestDatabase } from "./databases";
 
 describe("ConnectionLock", () => {
   it("is taken at once when free, and handed to waiters in arrival order", async () => {
@@ -33,19 +34,19 @@ describe("ConnectionLock", () => {
 });
 
 describe("direct SQLite statements beside Kysely", () => {
-  let dir: string;
+  let database: TestDatabase;
   let opened: OpenedDatabase;
   let store: SetupStore;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "sqlite-lock-"));
-    opened = await openSqlite(join(dir, "store.db"));
+    database = await sqliteDatabase();
+    opened = await database.open();
     store = new SetupStore(opened.db, opened.dialect);
   });
 
   afterEach(async () => {
     await opened.close();
-    await rm(dir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it("are used for SQLite stores", () => {
