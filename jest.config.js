@@ -1,5 +1,5 @@
 /**
- * Three projects, one `jest` run: node (core, server, X3, reliability, security), dom (the pane under jsdom) and e2e (real
+ * Three projects, one `jest` run: node (core, server, X3, reliability, security, the bench's analysis), dom (the pane under jsdom) and e2e (real
  * servers on loopback, the built pane in Debian's Chromium). Type checking is `npm run typecheck`;
  * ts-jest only transpiles (tsconfig's isolatedModules), which keeps the suite fast.
  */
@@ -12,7 +12,7 @@ module.exports = {
       displayName: "node",
       testEnvironment: "node",
       transform,
-      testMatch: ["<rootDir>/test/{core,server,x3,manifest,reliability,security}/**/*.test.ts"],
+      testMatch: ["<rootDir>/test/{core,server,x3,manifest,reliability,security,bench}/**/*.test.ts"],
     },
     {
       displayName: "dom",

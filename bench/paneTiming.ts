@@ -88,7 +88,7 @@ export interface MainThreadCpu {
   readonly render: number;
 }
 
-interface TraceEvent {
+export interface TraceEvent {
   readonly name: string;
   readonly ph: string;
   readonly pid: number;
@@ -96,7 +96,7 @@ interface TraceEvent {
   readonly ts: number;
   readonly dur?: number;
   readonly tdur?: number;
-  readonly args?: { name?: string; data?: { url?: string } };
+  readonly args?: { name?: string; data?: { url?: string; documentLoaderURL?: string } };
 }
 
 /**
@@ -106,8 +106,10 @@ interface TraceEvent {
 export function mainThreadCpu(events: readonly TraceEvent[], usableMs: number): MainThreadCpu {
   const key = (e: TraceEvent) => `${e.pid}:${e.tid}`;
   const mainThreads = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map(key));
-  const navigation = events.find((e) => e.name === "navigationStart" && mainThreads.has(key(e)));
-  if (!navigation) throw new Error("the trace has no navigation start on a renderer's main thread");
+  // The page's own navigation: the new tab's initial empty document starts one too, in the same renderer or
+  // another (which one comes first in the trace varies), with no address.
+  const navigation = events.find((e) => e.name === "navigationStart" && mainThreads.has(key(e)) && /^https?:/.test(e.args?.data?.documentLoaderURL ?? ""));
+  if (!navigation) throw new Error("the trace has no navigation start of the page on a renderer's main thread");
   const main = key(navigation);
   const end = navigation.ts + usableMs * 1000;
   const during = (e: TraceEvent) => key(e) === main && e.ph === "X" && e.ts >= navigation.ts && e.ts <= end;
