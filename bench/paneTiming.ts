@@ -56,6 +56,8 @@ const SHIM: Omit<ShimOptions, "settings"> = { email: "jsmith@contoso.com", displ
  * in which the 23 flag inputs are there, with the expected checked states when given.
  */
 function whenUsable(arg: { count: number; expected: Record<string, boolean> | null }): Promise<number> {
+  // Serialized alone into the page: no module constant reaches it.
+  const USABLE_MARK = "bench-usable";
   return new Promise((resolve) => {
     const check = () => {
       const inputs = Array.from(document.querySelectorAll<HTMLInputElement>("[data-flag] input"));
@@ -66,7 +68,10 @@ function whenUsable(arg: { count: number; expected: Record<string, boolean> | nu
             const code = input.closest("[data-flag]")?.getAttribute("data-flag") ?? "";
             return arg.expected![code] === input.checked;
           }));
-      if (ready) resolve(performance.now());
+      if (ready) {
+        // The mark puts the moment in a trace too, on the page's main thread: see mainThreadCpu.
+        resolve(performance.mark(USABLE_MARK).startTime);
+      }
       else requestAnimationFrame(check);
     };
     check();
@@ -96,23 +101,28 @@ export interface TraceEvent {
   readonly ts: number;
   readonly dur?: number;
   readonly tdur?: number;
-  readonly args?: { name?: string; data?: { url?: string; documentLoaderURL?: string } };
+  readonly args?: { name?: string; data?: { url?: string } };
 }
 
+/** The user-timing mark whenUsable sets in the page at the moment it is usable. */
+export const USABLE_MARK = "bench-usable";
+
 /**
- * The renderer main thread's work in a trace of one load, up to `usableMs` after navigation start: the sum of its
+ * The renderer main thread's work in a trace of one load, from navigation start to usable: the sum of its
  * top-level tasks' thread time (`tdur`) and wall time (`dur`), and the longest task calling into the React chunk.
+ *
+ * The page's main thread and the moment it became usable come from whenUsable's mark; navigation start is
+ * `usableMs` before it (the mark's time is milliseconds since navigation start). Chromium's own navigationStart
+ * event is not used: the new tab's empty document writes one too, and the page's renderer, started before the
+ * tracing reached it, sometimes writes none.
  */
 export function mainThreadCpu(events: readonly TraceEvent[], usableMs: number): MainThreadCpu {
   const key = (e: TraceEvent) => `${e.pid}:${e.tid}`;
-  const mainThreads = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map(key));
-  // The page's own navigation: the new tab's initial empty document starts one too, in the same renderer or
-  // another (which one comes first in the trace varies), with no address.
-  const navigation = events.find((e) => e.name === "navigationStart" && mainThreads.has(key(e)) && /^https?:/.test(e.args?.data?.documentLoaderURL ?? ""));
-  if (!navigation) throw new Error("the trace has no navigation start of the page on a renderer's main thread");
-  const main = key(navigation);
-  const end = navigation.ts + usableMs * 1000;
-  const during = (e: TraceEvent) => key(e) === main && e.ph === "X" && e.ts >= navigation.ts && e.ts <= end;
+  const mark = events.find((e) => e.name === USABLE_MARK);
+  if (!mark) throw new Error(`the trace has no ${USABLE_MARK} mark: was blink.user_timing traced?`);
+  const main = key(mark);
+  const start = mark.ts - usableMs * 1000;
+  const during = (e: TraceEvent) => key(e) === main && e.ph === "X" && e.ts >= start && e.ts <= mark.ts;
   const tasks = events.filter((e) => during(e) && e.name === "ThreadControllerImpl::RunTask");
   const sum = (f: (e: TraceEvent) => number) => tasks.reduce((total, e) => total + f(e), 0) / 1000;
   const renders = events.filter((e) => during(e) && e.name === "FunctionCall" && /\/react\.[0-9a-f]+\.js/.test(e.args?.data?.url ?? ""));
