@@ -3,7 +3,6 @@
  * variable) also writes a production manifest whose every URL points at that host; without it the
  * development manifest (localhost) is copied.
  */
-const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 const webpack = require("webpack");
@@ -41,54 +40,53 @@ class PrecompressPlugin {
 const LEGACY_WEBVIEW_SOURCE = path.resolve(__dirname, "src/taskpane/legacy-webview.js");
 
 /**
- * Emits src/taskpane/legacy-webview.js as is (ES3, not bundled, not minified: webpack's runtime and the
- * minifier would make it ES2015+), named by content hash like every script (production's real content hash
- * may rename it again; the page's reference follows), and adds it to the end of
- * taskpane.html's body as a classic script. Internet Explorer ignores the pane's type="module" bundle and
- * EdgeHTML cannot parse it; this script runs in both and shows the "update Outlook" message instead.
+ * Writes a classic script into taskpane.html's emitted HTML, as it is: `where` says before which text. In the page,
+ * not beside it: a script the first screen waits for costs no request (a connection and a TLS handshake of its
+ * own, on the machines the benchmark measures). Inserted after html-webpack-plugin's minifier, which leaves it as
+ * written; the server's Content-Security-Policy allows exactly the inline scripts of the pages it serves, by
+ * their SHA-256 (inlineScriptSources in src/server/plugins/staticFiles.ts).
+ */
+function inlineScript(compilation, name, where, source) {
+  HtmlWebpackPlugin.getCompilationHooks(compilation).beforeEmit.tap(name, (data) => {
+    if (data.outputName !== "taskpane.html") return data;
+    const at = data.html.indexOf(where);
+    if (at < 0) throw new Error(`${name}: taskpane.html has no ${where}`);
+    if (/<\/script/i.test(source())) throw new Error(`${name}: the script contains </script`);
+    data.html = `${data.html.slice(0, at)}<script>${source()}</script>\n    ${data.html.slice(at)}`;
+    return data;
+  });
+}
+
+/**
+ * Writes src/taskpane/legacy-webview.js as is (ES3, not bundled, not minified: webpack's runtime and the minifier
+ * would make it ES2015+) at the end of taskpane.html's body, after the elements it changes. Internet Explorer
+ * ignores the pane's type="module" bundle and EdgeHTML cannot parse it; this script runs in both and shows the
+ * "update Outlook" message instead.
  */
 class LegacyWebviewScriptPlugin {
   apply(compiler) {
     const name = "LegacyWebviewScriptPlugin";
     compiler.hooks.thisCompilation.tap(name, (compilation) => {
-      let fileName;
-      compilation.hooks.processAssets.tap({ name, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
-        const source = fs.readFileSync(LEGACY_WEBVIEW_SOURCE);
-        const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
-        fileName = `legacy-webview.${hash}.js`;
-        compilation.fileDependencies.add(LEGACY_WEBVIEW_SOURCE);
-        compilation.emitAsset(fileName, new webpack.sources.RawSource(source), {
-          minimized: true,
-          immutable: true,
-          contenthash: hash,
-          sourceFilename: "src/taskpane/legacy-webview.js",
-        });
-      });
-      HtmlWebpackPlugin.getCompilationHooks(compilation).alterAssetTagGroups.tap(name, (data) => {
-        if (data.outputName !== "taskpane.html" || !fileName) return data;
-        data.bodyTags.push(
-          HtmlWebpackPlugin.createHtmlTagObject("script", { src: `${data.publicPath}${fileName}` }, undefined, { plugin: name }),
-        );
-        return data;
-      });
+      compilation.fileDependencies.add(LEGACY_WEBVIEW_SOURCE);
+      inlineScript(compilation, name, "</body>", () => fs.readFileSync(LEGACY_WEBVIEW_SOURCE, "utf8").trim());
     });
   }
 }
 
 /**
- * Emits first-chunks.<hash>.js, a tiny classic script (ES3, like legacy-webview.js) that taskpane.html runs
- * `async` before office.js: it asks the browser to preload the chunks the first render waits for — the
- * strings of the browser's language (usually Outlook's display language; languageOf in
- * src/taskpane/i18n/language.ts) and, when the system is dark or forces its colours, the dark and
- * high-contrast themes (src/taskpane/theme.ts) — while office.js and the pane's bundle download, instead of
- * once the bundle has been evaluated. webpack's own loading of those chunks then finds them preloaded.
+ * Writes into taskpane.html, before office.js, a tiny classic script (ES3, like legacy-webview.js) that asks the
+ * browser to preload the chunks the first render waits for — the strings of the browser's language (usually
+ * Outlook's display language; languageOf in src/taskpane/i18n/language.ts) and, when the system is dark or
+ * forces its colours, the dark and high-contrast themes (src/taskpane/theme.ts) — as the page is parsed, while
+ * office.js and the pane's bundle download, instead of once the bundle has been evaluated. webpack's own
+ * loading of those chunks then finds them preloaded. The chunks' names are the build's content hashes: the
+ * real content hash step rewrites them in the page with the scripts' own.
  */
 class FirstChunksPreloadPlugin {
   apply(compiler) {
     const name = "FirstChunksPreloadPlugin";
     compiler.hooks.thisCompilation.tap(name, (compilation) => {
-      let fileName;
-      compilation.hooks.processAssets.tap({ name, stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+      inlineScript(compilation, name, '<script src="https://appsforoffice.microsoft.com/', () => {
         const publicPath = compilation.outputOptions.publicPath;
         const fileOf = (chunkName) => {
           const chunk = [...compilation.chunks].find((c) => c.name === chunkName);
@@ -99,8 +97,8 @@ class FirstChunksPreloadPlugin {
         const languages = [...compilation.chunks].map((c) => /^i18n-([a-z]+)$/.exec(c.name ?? "")?.[1]).filter(Boolean).sort();
         if (!languages.includes("en")) throw new Error(`${name}: no i18n-en chunk`);
         const strings = Object.fromEntries(languages.map((language) => [language, fileOf(`i18n-${language}`)]));
-        // (Emitted as written: ES3, no let/const or arrow functions; every webview runs it, old ones included.)
-        const source = [
+        // (Written as is: ES3, no let/const or arrow functions; every webview runs it, old ones included.)
+        return [
           "/* Preloads the chunks the pane's first render waits for: see FirstChunksPreloadPlugin in webpack.config.js. */",
           "(function () {",
           "  var doc = document;",
@@ -120,20 +118,7 @@ class FirstChunksPreloadPlugin {
           "    }",
           "  } catch (e) {}",
           "})();",
-          "",
         ].join("\n");
-        const hash = createHash("sha256").update(source).digest("hex").slice(0, 16);
-        fileName = `first-chunks.${hash}.js`;
-        // A string (not a Buffer): the real content hash step then updates the chunks' names in it.
-        compilation.emitAsset(fileName, new webpack.sources.RawSource(source), { minimized: true, immutable: true, contenthash: hash });
-      });
-      HtmlWebpackPlugin.getCompilationHooks(compilation).beforeEmit.tap(name, (data) => {
-        if (data.outputName !== "taskpane.html" || !fileName) return data;
-        // Before office.js, whose download blocks the parser: the parser must reach this tag for it to run.
-        const officeJs = '<script src="https://appsforoffice.microsoft.com/';
-        if (!data.html.includes(officeJs)) throw new Error(`${name}: taskpane.html has no office.js script`);
-        data.html = data.html.replace(officeJs, `<script src="${compilation.outputOptions.publicPath}${fileName}" async></script>\n    ${officeJs}`);
-        return data;
       });
     });
   }

@@ -22,7 +22,7 @@ import { IdentityResolver } from "./identity";
 import { OutboxWorker, type OutboxOptions } from "./outbox";
 import { registerCompression } from "./plugins/compression";
 import { registerSecurity, registerUserRateLimit } from "./plugins/security";
-import { registerStaticFiles } from "./plugins/staticFiles";
+import { inlineScriptSources, registerStaticFiles } from "./plugins/staticFiles";
 import { PROBLEM_CONTENT_TYPE, ProblemError, problem } from "./problems";
 import { authConfigRoutes, entraPaneSettings } from "./auth/configRoute";
 import { openApiDocument } from "./openapi";
@@ -243,7 +243,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   app.decorateRequest("caller", null);
 
-  securityHeaders = await registerSecurity(app, { rateLimitPerMinute: deps.rateLimitPerMinute ?? config.RATE_LIMIT_PER_ADDRESS });
+  securityHeaders = await registerSecurity(app, {
+    rateLimitPerMinute: deps.rateLimitPerMinute ?? config.RATE_LIMIT_PER_ADDRESS,
+    inlineScripts: inlineScriptSources(config.staticDir),
+  });
   await registerCompression(app);
 
   app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {

@@ -7,7 +7,7 @@
  *
  * Deliberately ES3 (no let/const, arrow functions, forEach, textContent...): it must parse and run in
  * Internet Explorer, whatever its document mode. test/e2e/legacyWebview.test.ts parses it with acorn.
- * Served from this origin: the Content-Security-Policy allows no inline script.
+ * Written into taskpane.html by the build (webpack.config.js); the Content-Security-Policy allows it by its hash.
  */
 (function () {
   var doc = document;

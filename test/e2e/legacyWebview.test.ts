@@ -8,13 +8,14 @@
  *
  * Also here: the Office shim's Mailbox events (ItemChanged, OfficeThemeChanged), which the pane tests use.
  */
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parse } from "acorn";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { registerSecurity } from "../../src/server/plugins/security";
-import { registerStaticFiles } from "../../src/server/plugins/staticFiles";
+import { inlineScriptSources, registerStaticFiles } from "../../src/server/plugins/staticFiles";
 import { browserAvailable, launchChromium, stubOfficeJs } from "./browser";
 import { installOfficeShim, type ShimOptions, type ShimWindow } from "./officeShim";
 
@@ -46,10 +47,12 @@ function scriptTags(html: string): { src: string | null; type: string | null; at
   });
 }
 
-function legacyScriptPath(html: string): string {
-  const tag = scriptTags(html).find((t) => t.src && /legacy-webview\.[0-9a-f]{16}\.js$/.test(t.src));
-  if (!tag?.src) throw new Error("taskpane.html does not load legacy-webview.js");
-  return tag.src;
+/** The legacy script as taskpane.html holds it: the last inline script, at the end of the body. */
+function legacyScript(html: string): string {
+  const tags = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)];
+  const last = tags[tags.length - 1];
+  if (!last || !/data-legacy-webview/.test(last[1]!)) throw new Error("taskpane.html does not hold legacy-webview.js");
+  return last[1]!;
 }
 
 describe("legacy-webview.js", () => {
@@ -67,23 +70,37 @@ describe("legacy-webview.js", () => {
 });
 
 describe("the built taskpane.html", () => {
-  it("loads the pane as a module script and legacy-webview.js as a classic script after the page's elements, nothing inline", () => {
+  it("loads the pane as a module script and holds legacy-webview.js as a classic script after the page's elements", () => {
     const html = builtHtml();
     const tags = scriptTags(html);
     const bundle = tags.find((t) => t.src && /^\/taskpane\.[0-9a-f]{16}\.js$/.test(t.src));
     expect(bundle?.type).toBe("module");
-    const legacy = tags.find((t) => t.src?.includes("legacy-webview"));
-    expect(legacy).toBeDefined();
-    expect(legacy!.type).toBeNull();
-    expect(legacy!.attrs).not.toMatch(/\b(nomodule|defer|async)\b/);
+    // Two inline scripts, both classic: the first chunks' preload before office.js, the legacy script last.
+    const inline = tags.filter((t) => t.inline);
+    expect(inline).toHaveLength(2);
+    expect(tags[tags.length - 1]).toBe(inline[1]);
+    expect(inline.every((t) => t.type === null && t.attrs.trim() === "")).toBe(true);
     // It runs as soon as it is parsed: the message and the root must be above it.
     // (html-webpack-plugin minifies the page: attribute quotes are optional.)
+    const legacyAt = html.lastIndexOf("<script>");
     expect(html.search(/id="?unsupported-webview\b/)).toBeGreaterThan(0);
-    expect(html.search(/id="?unsupported-webview\b/)).toBeLessThan(html.indexOf(legacy!.src!));
-    expect(html.search(/id="?root\b/)).toBeLessThan(html.indexOf(legacy!.src!));
-    // The Content-Security-Policy allows no inline script.
-    expect(tags.filter((t) => t.inline)).toEqual([]);
-    for (const t of tags) expect(t.src).not.toBeNull();
+    expect(html.search(/id="?unsupported-webview\b/)).toBeLessThan(legacyAt);
+    expect(html.search(/id="?root\b/)).toBeLessThan(legacyAt);
+  });
+
+  it("has every inline script allowed by the server's Content-Security-Policy, by its hash, and no other", async () => {
+    const app = Fastify({ logger: false });
+    await registerSecurity(app, { rateLimitPerMinute: 10_000, inlineScripts: inlineScriptSources(DIST) });
+    await registerStaticFiles(app, DIST);
+    const res = await app.inject("/taskpane.html");
+    await app.close();
+    const scriptSrc = /script-src ([^;]*)/.exec(String(res.headers["content-security-policy"]))![1]!.split(" ");
+    const hashes = [...res.body.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash("sha256").update(m[1]!).digest("base64")}'`);
+    expect(hashes).toHaveLength(2);
+    expect(scriptSrc).toEqual(expect.arrayContaining(hashes));
+    expect(scriptSrc).not.toContain("'unsafe-inline'");
+    // The sign-in dialog's page has no inline script: its hashes are the pane's two.
+    expect(scriptSrc.filter((s) => s.startsWith("'sha256-"))).toHaveLength(2);
   });
 
   it("carries the message in English and French, hidden", () => {
@@ -94,10 +111,12 @@ describe("the built taskpane.html", () => {
     expect(html).toMatch(/http-equiv="?X-UA-Compatible"? content="?IE=edge"?/);
   });
 
-  it("ships legacy-webview.js as written: not bundled, not minified", () => {
-    const built = readFileSync(join(DIST, legacyScriptPath(builtHtml())), "utf8");
-    expect(built).toBe(readFileSync(SOURCE, "utf8"));
-    expect(() => parse(built, { ecmaVersion: 5, sourceType: "script" })).not.toThrow();
+  it("holds legacy-webview.js not bundled: minified by the page's minifier, still ES3", () => {
+    const built = legacyScript(builtHtml());
+    expect(() => parse(built, { ecmaVersion: 3, sourceType: "script" })).not.toThrow();
+    // The same script, not webpack's runtime around it: its markers and messages are there.
+    for (const text of ["data-legacy-webview", "unsupported-webview", "noModule", "Trident"]) expect(built).toContain(text);
+    expect(built).not.toMatch(/__webpack_require__|webpackChunk/);
   });
 });
 
@@ -112,7 +131,7 @@ run("the pane in old Outlook webviews (Chromium with their user agents)", () => 
   beforeAll(async () => {
     builtHtml();
     app = Fastify({ logger: false });
-    await registerSecurity(app, { rateLimitPerMinute: 10_000 });
+    await registerSecurity(app, { rateLimitPerMinute: 10_000, inlineScripts: inlineScriptSources(DIST) });
     await registerStaticFiles(app, DIST);
     url = await app.listen({ host: "127.0.0.1", port: 0 });
     browser = await launchChromium();
@@ -142,7 +161,16 @@ run("the pane in old Outlook webviews (Chromium with their user agents)", () => 
     contexts.push(context);
     await stubOfficeJs(context);
     if (options.withoutBundle) await context.route(/\/taskpane\.[0-9a-f]{16}\.js$/, (route) => route.abort());
-    if (options.withoutLegacyScript) await context.route(/\/legacy-webview\.[0-9a-f]{16}\.js$/, (route) => route.abort());
+    if (options.withoutLegacyScript) {
+      // The page as served, without its last inline script (the legacy one): headers, CSP included, as sent.
+      await context.route(/\/taskpane\.html$/, async (route) => {
+        const response = await route.fetch();
+        const html = await response.text();
+        const without = html.slice(0, html.lastIndexOf("<script>")) + html.slice(html.lastIndexOf("</script>") + "</script>".length);
+        expect(without).not.toContain("data-legacy-webview");
+        await route.fulfill({ response, body: without });
+      });
+    }
     const page = await context.newPage();
     const cspViolations: string[] = [];
     page.on("console", (m) => {

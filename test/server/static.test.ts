@@ -2,6 +2,7 @@
  * The built pane as production serves it: caching per kind of file, compression of text only, no
  * source maps, no dotfiles, and no way out of the static folder.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { join } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import Fastify from "fastify";
 import { COMPRESSION_THRESHOLD_BYTES, registerCompression } from "../../src/server/plugins/compression";
-import { registerStaticFiles } from "../../src/server/plugins/staticFiles";
+import { inlineScriptSources, registerStaticFiles } from "../../src/server/plugins/staticFiles";
 import { type Harness, startHarness } from "./harness";
 import { PRODUCTION_ENV } from "./productionEnv";
 
@@ -258,6 +259,37 @@ describe("registerStaticFiles", () => {
     expect(await registerStaticFiles(app, join(top, "not-built"))).toBe(false);
     expect((await app.inject("/taskpane.html")).statusCode).toBe(404);
     await app.close();
+  });
+});
+
+describe("inlineScriptSources", () => {
+  const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+  let folder: string;
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), "inline-scripts-"));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it("hashes each inline script of each page, byte for byte, and nothing that loads from an address", () => {
+    const first = "(function () { var d = document; d.title = 'é'; })();";
+    const last = "\n  if (!window.fetch) document.body.className = 'old';\n";
+    writeFileSync(
+      join(folder, "taskpane.html"),
+      `<!doctype html><head><script>${first}</script><script src=https://appsforoffice.microsoft.com/lib/1/hosted/office.js></script>` +
+        `<script type=module src=/taskpane.0123456789abcdef.js></script></head><body><script>${last}</SCRIPT ></body>`,
+    );
+    writeFileSync(join(folder, "dialog.html"), `<script>${first}</script><script src="/x.js">ignored</script><script> </script>`);
+    writeFileSync(join(folder, "notes.txt"), "<script>alert(1)</script>");
+    expect(inlineScriptSources(folder).sort()).toEqual([sha256(first), sha256(last)].sort());
+    // Chromium's own hash of those scripts: the same, as the browser test of the built pane shows.
+    expect(sha256(first)).toMatch(/^'sha256-[A-Za-z0-9+/]{43}='$/);
+  });
+
+  it("is empty when the pane is not built or has no inline script", () => {
+    expect(inlineScriptSources(join(folder, "not-built"))).toEqual([]);
+    writeFileSync(join(folder, "taskpane.html"), HTML);
+    expect(inlineScriptSources(folder)).toEqual([]);
   });
 });
 

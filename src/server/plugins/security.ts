@@ -60,41 +60,47 @@ export class ArrivalCountStore implements FastifyRateLimitStore {
   }
 }
 
-/** One policy for every response; no nonces, so the headers are the same on each. */
-export const HELMET_OPTIONS: FastifyHelmetOptions = {
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      "default-src": ["'self'"],
-      "script-src": ["'self'", OFFICE_CDN],
-      // Fluent UI (Griffel) inserts its style rules at run time.
-      "style-src": ["'self'", "'unsafe-inline'"],
-      "img-src": ["'self'", "data:"],
-      "font-src": ["'self'", "data:"],
-      // The sign-in dialog exchanges its code for a token with Microsoft Entra ID.
-      "connect-src": ["'self'", "https://login.microsoftonline.com"],
-      "frame-src": ["'self'", OFFICE_CDN],
-      "frame-ancestors": ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
-      "base-uri": ["'none'"],
-      "form-action": ["'none'"],
-      "object-src": ["'none'"],
+/**
+ * One policy for every response; no nonces, so the headers are the same on each. Scripts come from this origin
+ * and office.js's CDN, plus the inline scripts of the pages served, each allowed by its hash (`inlineScripts`:
+ * CSP sources such as 'sha256-…'; see inlineScriptSources in staticFiles.ts); never 'unsafe-inline'.
+ */
+export function helmetOptions(inlineScripts: readonly string[] = []): FastifyHelmetOptions {
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", OFFICE_CDN, ...inlineScripts],
+        // Fluent UI (Griffel) inserts its style rules at run time.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        // The sign-in dialog exchanges its code for a token with Microsoft Entra ID.
+        "connect-src": ["'self'", "https://login.microsoftonline.com"],
+        "frame-src": ["'self'", OFFICE_CDN],
+        "frame-ancestors": ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
+        "base-uri": ["'none'"],
+        "form-action": ["'none'"],
+        "object-src": ["'none'"],
+      },
     },
-  },
-  // frame-ancestors above decides who may frame the pane; X-Frame-Options cannot list Outlook's hosts.
-  frameguard: false,
-  // Outlook and the Microsoft 365 admin center load the icons from their own origins.
-  crossOriginResourcePolicy: { policy: "cross-origin" },
-  // The Office dialog API opens windows that report back to the pane.
-  crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
-  crossOriginEmbedderPolicy: false,
-  hsts: { maxAge: 31_536_000, includeSubDomains: true },
-  referrerPolicy: { policy: "no-referrer" },
-};
+    // frame-ancestors above decides who may frame the pane; X-Frame-Options cannot list Outlook's hosts.
+    frameguard: false,
+    // Outlook and the Microsoft 365 admin center load the icons from their own origins.
+    crossOriginResourcePolicy: { policy: "cross-origin" },
+    // The Office dialog API opens windows that report back to the pane.
+    crossOriginOpenerPolicy: { policy: "same-origin-allow-popups" },
+    crossOriginEmbedderPolicy: false,
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    referrerPolicy: { policy: "no-referrer" },
+  };
+}
 
-/** Every response header helmet sets with HELMET_OPTIONS, as helmet itself writes them. */
-export async function securityHeaders(): Promise<Record<string, string>> {
+/** Every response header helmet sets with helmetOptions(inlineScripts), as helmet itself writes them. */
+export async function securityHeaders(inlineScripts: readonly string[] = []): Promise<Record<string, string>> {
   const probe = Fastify({ logger: false });
-  await probe.register(helmet, HELMET_OPTIONS);
+  await probe.register(helmet, helmetOptions(inlineScripts));
   probe.get("/", async () => "");
   const res = await probe.inject("/");
   await probe.close();
@@ -106,11 +112,14 @@ export async function securityHeaders(): Promise<Record<string, string>> {
  * Returns the security headers, for the few answers Fastify gives before any hook runs (an address that
  * cannot be decoded: see `frameworkErrors` in app.ts).
  */
-export async function registerSecurity(app: FastifyInstance, opts: { rateLimitPerMinute: number }): Promise<Record<string, string>> {
+export async function registerSecurity(
+  app: FastifyInstance,
+  opts: { rateLimitPerMinute: number; inlineScripts?: readonly string[] },
+): Promise<Record<string, string>> {
   // The policy has no nonce, so every response gets the same headers: helmet writes them once, here, and
   // each response is given the result. (The plugin itself runs helmet's whole middleware chain, parsing the
   // CSP directives again, on every request.)
-  const headers = await securityHeaders();
+  const headers = await securityHeaders(opts.inlineScripts);
   app.addHook("onRequest", (_request, reply, done) => {
     reply.headers(headers);
     done();

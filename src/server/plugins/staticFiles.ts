@@ -7,8 +7,9 @@
  * leaves it); dotfiles are refused; source maps only when asked (development), since they would hand
  * the pane's whole source to anyone.
  */
-import { existsSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 
@@ -26,6 +27,28 @@ export function cacheControlFor(relativePath: string): string {
   if (HASHED.test(path)) return CACHE_IMMUTABLE;
   if (ICON.test(path)) return CACHE_ICON;
   return CACHE_REVALIDATE;
+}
+
+/** A <script> element without a src attribute, and its text. */
+const INLINE_SCRIPT = /<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script\s*>/gi;
+
+/**
+ * The Content-Security-Policy sources ('sha256-…') that allow, each by its hash, the inline scripts of the pages
+ * in `root` (its .html files): the pane writes the little scripts its first screen waits for into taskpane.html
+ * (webpack.config.js) rather than costing it a request each. Read from the files served, so the policy always
+ * matches what is sent; a changed or added inline script has another hash and is refused. None when the pane
+ * is not built.
+ */
+export function inlineScriptSources(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const sources = new Set<string>();
+  for (const file of readdirSync(root).filter((f) => f.endsWith(".html")).sort()) {
+    for (const [, text] of readFileSync(join(root, file), "utf8").matchAll(INLINE_SCRIPT)) {
+      if (!text!.trim()) continue;
+      sources.add(`'sha256-${createHash("sha256").update(text!, "utf8").digest("base64")}'`);
+    }
+  }
+  return [...sources];
 }
 
 export interface StaticFilesOptions {
