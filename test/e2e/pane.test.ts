@@ -80,6 +80,34 @@ run("the task pane in Chromium", () => {
     await again.close();
   });
 
+  it("is styled from its style sheet: no rule inserted at run time, lazy views' included, no CSP violation", async () => {
+    const page = await openPane();
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.getByText("John Smith").waitFor();
+    // A lazy view: the first flag's explanation, in a popover.
+    await page.locator("[data-flag] button").first().click();
+    await page.getByText(/this flag authorizes the creation of Outlook contacts/).waitFor();
+    const styles = await page.evaluate(() => ({
+      inserted: document.querySelectorAll("style[data-make-styles-bucket]").length,
+      sheets: [...document.styleSheets].filter((s) => /\/griffel\.[0-9a-f]{16}\.css$/.test(s.href ?? "")).map((s) => s.cssRules.length),
+      // Fluent's primary button, disabled while nothing changed: its disabled colours (not Chromium's), from the sheet.
+      save: (() => {
+        const save = [...document.querySelectorAll("button")].find((b) => b.textContent === "Save")!;
+        const style = getComputedStyle(save);
+        return { background: style.backgroundColor, color: style.color };
+      })(),
+    }));
+    expect(styles.inserted).toBe(0);
+    expect(styles.sheets).toHaveLength(1);
+    expect(styles.sheets[0]).toBeGreaterThan(500);
+    expect(styles.save).toEqual({ background: "rgb(240, 240, 240)", color: "rgb(189, 189, 189)" });
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
   it("shows an edit made in X3 (GESSYP) when the pane opens", async () => {
     const emulatorUrl = server.emulator!.url;
     // As an X3 user would in GESSYP, through the emulator's test hook (same development certificate).

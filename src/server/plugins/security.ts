@@ -72,7 +72,8 @@ export function helmetOptions(inlineScripts: readonly string[] = []): FastifyHel
       directives: {
         "default-src": ["'self'"],
         "script-src": ["'self'", OFFICE_CDN, ...inlineScripts],
-        // Fluent UI (Griffel) inserts its style rules at run time.
+        // The pane's rules come from its style sheet; FluentProvider writes the theme's variables into a <style> at
+        // run time, and React's style attributes are inline styles.
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
