@@ -42,28 +42,28 @@ class PrecompressPlugin {
 const LEGACY_WEBVIEW_SOURCE = path.resolve(__dirname, "src/taskpane/legacy-webview.js");
 
 /**
- * Writes a classic script into taskpane.html's emitted HTML, as it is: `where` says before which text. In the page,
- * not beside it: a script the first screen waits for costs no request (a connection and a TLS handshake of its
- * own, on the machines the benchmark measures). Inserted after html-webpack-plugin's minifier, which leaves it as
- * written; the server's Content-Security-Policy allows exactly the inline scripts of the pages it serves, by
- * their SHA-256 (inlineScriptSources in src/server/plugins/staticFiles.ts).
+ * Writes a classic script into taskpane.html: `where` says before which text of the page. In the page, not beside
+ * it: a script the first screen waits for costs no request (a connection and a TLS handshake of its own, on the
+ * machines the benchmark measures). html-webpack-plugin's minifier then shortens it with the page (terser, ES5
+ * output: the tests parse the built page's copies as ES3). The server's Content-Security-Policy allows exactly the
+ * inline scripts of the pages it serves, by their SHA-256 (inlineScriptSources in src/server/plugins/staticFiles.ts).
  */
 function inlineScript(compilation, name, where, source) {
   HtmlWebpackPlugin.getCompilationHooks(compilation).beforeEmit.tap(name, (data) => {
     if (data.outputName !== "taskpane.html") return data;
     const at = data.html.indexOf(where);
     if (at < 0) throw new Error(`${name}: taskpane.html has no ${where}`);
-    if (/<\/script/i.test(source())) throw new Error(`${name}: the script contains </script`);
-    data.html = `${data.html.slice(0, at)}<script>${source()}</script>\n    ${data.html.slice(at)}`;
+    const script = source();
+    if (/<\/script/i.test(script)) throw new Error(`${name}: the script contains </script`);
+    data.html = `${data.html.slice(0, at)}<script>${script}</script>\n    ${data.html.slice(at)}`;
     return data;
   });
 }
 
 /**
- * Writes src/taskpane/legacy-webview.js as is (ES3, not bundled, not minified: webpack's runtime and the minifier
- * would make it ES2015+) at the end of taskpane.html's body, after the elements it changes. Internet Explorer
- * ignores the pane's type="module" bundle and EdgeHTML cannot parse it; this script runs in both and shows the
- * "update Outlook" message instead.
+ * Writes src/taskpane/legacy-webview.js (ES3, not bundled: webpack's runtime would make it ES2015+) at the end of
+ * taskpane.html's body, after the elements it changes. Internet Explorer ignores the pane's type="module" bundle
+ * and EdgeHTML cannot parse it; this script runs in both and shows the "update Outlook" message instead.
  */
 class LegacyWebviewScriptPlugin {
   apply(compiler) {
@@ -99,7 +99,7 @@ class FirstChunksPreloadPlugin {
         const languages = [...compilation.chunks].map((c) => /^i18n-([a-z]+)$/.exec(c.name ?? "")?.[1]).filter(Boolean).sort();
         if (!languages.includes("en")) throw new Error(`${name}: no i18n-en chunk`);
         const strings = Object.fromEntries(languages.map((language) => [language, fileOf(`i18n-${language}`)]));
-        // (Written as is: ES3, no let/const or arrow functions; every webview runs it, old ones included.)
+        // (ES3, no let/const or arrow functions: every webview runs it, old ones included.)
         return [
           "/* Preloads the chunks the pane's first render waits for: see FirstChunksPreloadPlugin in webpack.config.js. */",
           "(function () {",
