@@ -52,12 +52,11 @@ const FLAG_COUNT = 23;
 const SHIM: Omit<ShimOptions, "settings"> = { email: "jsmith@contoso.com", displayName: "John Smith", displayLanguage: "en-US", dark: false };
 
 /**
- * Runs in the page (serialized by Playwright): resolves with performance.now() at the first animation frame
- * in which the 23 flag inputs are there, with the expected checked states when given.
+ * Runs in the page (serialized by Playwright, so it sees only its argument): resolves with the time since
+ * navigation start of the first animation frame in which the 23 flag inputs are there, with the expected checked
+ * states when given, and sets the user-timing mark `arg.mark` (USABLE_MARK) at that moment.
  */
-function whenUsable(arg: { count: number; expected: Record<string, boolean> | null }): Promise<number> {
-  // Serialized alone into the page: no module constant reaches it.
-  const USABLE_MARK = "bench-usable";
+function whenUsable(arg: { count: number; expected: Record<string, boolean> | null; mark: string }): Promise<number> {
   return new Promise((resolve) => {
     const check = () => {
       const inputs = Array.from(document.querySelectorAll<HTMLInputElement>("[data-flag] input"));
@@ -70,7 +69,7 @@ function whenUsable(arg: { count: number; expected: Record<string, boolean> | nu
           }));
       if (ready) {
         // The mark puts the moment in a trace too, on the page's main thread: see mainThreadCpu.
-        resolve(performance.mark(USABLE_MARK).startTime);
+        resolve(performance.mark(arg.mark).startTime);
       }
       else requestAnimationFrame(check);
     };
@@ -227,7 +226,7 @@ export const part: BenchPart = {
           if (options.traced) await b.startTracing(page, { categories: TRACE_CATEGORIES });
           await page.goto(`${options.slowApi ? server.slowApiUrl : server.url}${path}`, { waitUntil: "commit" });
           const usable = await Promise.race([
-            page.evaluate(whenUsable, { count: FLAG_COUNT, expected: options.pane ? expected : null }),
+            page.evaluate(whenUsable, { count: FLAG_COUNT, expected: options.pane ? expected : null, mark: USABLE_MARK }),
             new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${path} was not usable within 30 s`)), 30_000)),
           ]);
           if (!options.traced) return { usable, trace: null };

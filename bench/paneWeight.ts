@@ -28,8 +28,13 @@ interface FileSize {
   readonly gzip: number;
 }
 
-function sizeOf(file: string, bytes: Buffer = readFileSync(join(DIST, file))): FileSize {
+/** The size of `bytes`, named `file`: a file of dist/, or what a page holds inline. */
+function sizeOfBytes(file: string, bytes: Buffer): FileSize {
   return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+function sizeOf(file: string): FileSize {
+  return sizeOfBytes(file, readFileSync(join(DIST, file)));
 }
 
 /** The text of a page's inline scripts and style sheets, one after the other. */
@@ -67,14 +72,14 @@ export const part: BenchPart = {
   async run() {
     const html = readFileSync(join(DIST, "taskpane.html"), "utf8");
     const inline = inlineCode(html);
-    const initial = [...initialAssets(html).map((f) => sizeOf(f)), ...(inline ? [sizeOf(INLINE, Buffer.from(inline))] : [])];
+    const initial = [...initialAssets(html).map(sizeOf), ...(inline ? [sizeOfBytes(INLINE, Buffer.from(inline))] : [])];
     // The sign-in dialog is another page (opened only where nested app authentication is missing).
     const otherPage = new Set(initialAssets(readFileSync(join(DIST, "signin-dialog.html"), "utf8")));
     const emitted = readdirSync(DIST).filter((f) => /\.(js|css)$/.test(f));
-    const languages = emitted.filter((f) => /^i18n-[a-z]+\./.test(f)).map((f) => sizeOf(f));
+    const languages = emitted.filter((f) => /^i18n-[a-z]+\./.test(f)).map(sizeOf);
     const lazy = emitted
       .filter((f) => !initial.some((i) => i.file === f) && !otherPage.has(f) && !languages.some((l) => l.file === f))
-      .map((f) => sizeOf(f))
+      .map(sizeOf)
       .sort((a, b) => b.gzip - a.gzip);
 
     const total = (files: readonly FileSize[]) => ({
@@ -103,7 +108,7 @@ export const part: BenchPart = {
     return {
       title: "1. Pane weight (JS + CSS before first use, production build)",
       rows,
-      details: { dist: DIST, kilobyte: KB, initial, languages, lazy, signInDialogPage: [...otherPage].map((f) => sizeOf(f)) },
+      details: { dist: DIST, kilobyte: KB, initial, languages, lazy, signInDialogPage: [...otherPage].map(sizeOf) },
     };
   },
 };
