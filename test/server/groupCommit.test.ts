@@ -71,6 +71,30 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
     }
   });
 
+  it("on SQLite, writes a delivery's claim and outcome in the saves' transaction, each with its own result", async () => {
+    if (!database) return;
+    for (const u of ["GCDEL1", "GCDEL2"]) expect((await store.save(request(u, 0, 1))).ok).toBe(true);
+    const leased = (await store.claimDue("GCDEL2", "worker-a", 60_000))!;
+    expect(leased).toMatchObject({ userCode: "GCDEL2", version: 1 });
+
+    const before = { ...store.writes.stats };
+    const [saved, claimed] = await Promise.all([
+      store.save(request("GCDEL3", 0, 3)),
+      store.claimDue("GCDEL1", "worker-a", 60_000),
+      store.markDelivered(leased.id),
+    ]);
+    expect(saved).toMatchObject({ ok: true, setup: { userCode: "GCDEL3", version: 1 } });
+    expect(claimed).toMatchObject({ userCode: "GCDEL1", version: 1, attempts: 0 });
+    const sqlite = opened.dialect === "sqlite";
+    // On SQLite: one transaction for the three; on PostgreSQL the claim and the outcome keep their own.
+    expect(store.writes.stats.writes - before.writes).toBe(sqlite ? 3 : 1);
+    expect(store.writes.stats.groups - before.groups).toBe(1);
+    expect(await store.delivery("GCDEL2")).toMatchObject({ state: "delivered", version: 1 });
+    expect((await store.get("GCDEL2"))?.x3ConfirmedAt).not.toBeNull();
+    // The claim holds: nobody else takes GCDEL1 until it is settled.
+    expect(await store.claimDue("GCDEL1", "worker-b", 60_000)).toBeNull();
+  });
+
   it("detects each compare-and-set conflict inside one group: one save per version wins", async () => {
     if (!database) return;
     const user = "GCRACE";
@@ -267,5 +291,49 @@ describe("GroupCommit with a separate flush", () => {
       },
     );
     await expect(commit.submit("a")).rejects.toThrow("input/output error");
+  });
+
+  it("answers a write that does not wait for the flush at the commit, and flushes no group made only of such writes", async () => {
+    let flushes = 0;
+    const pending: Array<() => void> = [];
+    const commit = new GroupCommit<number, string, string>(
+      async (work) => work(1),
+      async (_n, request) => request,
+      { begin: () => undefined, release: () => undefined, rollback: () => undefined },
+      () => {
+        flushes += 1;
+        return new Promise<void>((resolve) => pending.push(resolve));
+      },
+      64,
+      (request) => !request.startsWith("note"),
+    );
+    const answered: string[] = [];
+    const writes = ["save 1", "note 1", "save 2"].map((r) => commit.submit(r).then(() => answered.push(r)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // One group, one flush on its way: the note is answered, the saves wait for the flush.
+    expect(flushes).toBe(1);
+    expect(answered).toEqual(["note 1"]);
+    pending[0]!();
+    await Promise.all(writes);
+    expect(answered).toEqual(["note 1", "save 1", "save 2"]);
+
+    await commit.submit("note 2");
+    expect(flushes).toBe(1);
+  });
+
+  it("fails only the writes that wait for a flush that fails", async () => {
+    const commit = new GroupCommit<number, string, string>(
+      async (work) => work(1),
+      async (_n, request) => request,
+      { begin: () => undefined, release: () => undefined, rollback: () => undefined },
+      async () => {
+        throw new Error("fsync: input/output error");
+      },
+      64,
+      (request) => !request.startsWith("note"),
+    );
+    const [save, note] = await Promise.allSettled([commit.submit("save"), commit.submit("note")]);
+    expect(save).toMatchObject({ status: "rejected" });
+    expect(note).toEqual({ status: "fulfilled", value: "note" });
   });
 });

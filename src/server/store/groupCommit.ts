@@ -49,6 +49,11 @@ export class GroupCommit<Tx, Req, Res> {
     private readonly durable: (() => Promise<void>) | null = null,
     /** Writes per transaction at most: bounds how long one commit holds the database. */
     private readonly maxGroup = 64,
+    /**
+     * Whether a write's caller waits for `durable` (every write does by default). One that does not is
+     * answered as soon as the transaction holding it has committed; a group with no such write is not flushed.
+     */
+    private readonly waitsForFlush: (request: Req) => boolean = () => true,
   ) {}
 
   submit(request: Req): Promise<Res> {
@@ -88,17 +93,20 @@ export class GroupCommit<Tx, Req, Res> {
       for (const w of group) w.reject(error);
       return;
     }
-    const answer = () =>
-      group.forEach((w, i) => {
-        const outcome = outcomes[i]!;
-        if (outcome.ok) w.resolve(outcome.value);
-        else w.reject(outcome.error);
-      });
-    if (!this.durable) return answer();
+    const answer = (w: Waiting<Req, Res>, i: number) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) w.resolve(outcome.value);
+      else w.reject(outcome.error);
+    };
+    const durable = this.durable;
+    const waits = group.map((w) => durable !== null && this.waitsForFlush(w.request));
+    group.forEach((w, i) => !waits[i] && answer(w, i));
+    if (!durable || !waits.includes(true)) return;
     // Not awaited: the next group goes ahead while this one's flush is on its way.
-    this.durable().then(answer, (error: unknown) => {
-      for (const w of group) w.reject(error);
-    });
+    durable().then(
+      () => group.forEach((w, i) => waits[i] && answer(w, i)),
+      (error: unknown) => group.forEach((w, i) => waits[i] && w.reject(error)),
+    );
   }
 
   /** One write inside a savepoint: on failure, its own statements are undone and the group goes on. */

@@ -75,6 +75,18 @@ export interface OutboxItem {
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The outbox's bookkeeping on SQLite (a delivery's claim, an attempt's outcome): statements on SQLite's
+ * connection that ride in the saves' next group transaction (see SetupStore.bookkeeping).
+ */
+interface Bookkeeping {
+  readonly bookkeeping: () => unknown;
+}
+
+type StoreWrite = SaveRequest | Bookkeeping;
+
+const isBookkeeping = (write: StoreWrite): write is Bookkeeping => "bookkeeping" in write;
 type Awaitable<T> = T | Promise<T>;
 
 /**
@@ -208,8 +220,11 @@ function sqliteStatements(raw: RawSqlite): SaveStatements {
 export class SetupStore {
   /** The last policy document read, and what it parsed to. */
   private parsedPolicy: { readonly document: string; readonly policy: Policy } | null = null;
-  /** Saves arriving while one commits are written together in the next transaction (see GroupCommit). */
-  readonly writes: GroupCommit<SaveStatements, SaveRequest, SaveResult>;
+  /**
+   * Saves arriving while one commits are written together in the next transaction (see GroupCommit), and on
+   * SQLite the outbox's bookkeeping with them.
+   */
+  readonly writes: GroupCommit<SaveStatements, StoreWrite, unknown>;
   /** SQLite's connection for the hot statements, when the store is on SQLite (see RawSqlite). */
   private readonly raw: RawSqlite | undefined;
   /** The store's statements straight on SQLite's connection (run them under `raw.exclusive`). */
@@ -224,15 +239,29 @@ export class SetupStore {
     this.raw = raw;
     const direct = raw ? sqliteStatements(raw) : undefined;
     this.direct = direct;
-    this.writes = new GroupCommit<SaveStatements, SaveRequest, SaveResult>(
+    this.writes = new GroupCommit<SaveStatements, StoreWrite, unknown>(
       raw && direct
         ? (work) => raw.transaction(() => work(policyOncePer(direct)))
         : (work) => durableTransaction(db, dialect, (trx) => work(kyselyStatements(trx, dialect))),
-      (st, req) => this.saveIn(st, req),
+      async (st, write) => (isBookkeeping(write) ? write.bookkeeping() : this.saveIn(st, write)),
       { begin: (st) => st.savepoint(), release: (st) => st.releaseSavepoint(), rollback: (st) => st.rollbackToSavepoint() },
       // On SQLite the commit runs under NORMAL and the log is fsynced after it (see RawSqlite.syncLog).
       raw ? () => raw.syncLog() : null,
+      undefined,
+      // The bookkeeping was never fsynced on its own either: its caller is answered at the commit.
+      (write) => !isBookkeeping(write),
     );
+  }
+
+  /**
+   * The outbox's bookkeeping on SQLite, in the saves' next group transaction rather than a transaction of its
+   * own: on Monday morning a delivery's claim and its outcome were two commits (WAL frames and file locks) for
+   * each save's one shared. Answered once that transaction has committed, under NORMAL as before: a claim or
+   * an outcome lost in a power cut only makes a delivery happen again, which writes the same full flag set.
+   */
+  private bookkeeping<T>(work: (raw: RawSqlite) => T): Promise<T> {
+    const raw = this.raw!;
+    return this.writes.submit({ bookkeeping: () => work(raw) }) as Promise<T>;
   }
 
   async get(userCode: string, db: Db = this.db): Promise<StoredSetup | null> {
@@ -249,7 +278,7 @@ export class SetupStore {
    * transaction holding the write has committed; concurrent saves share that transaction.
    */
   save(req: SaveRequest): Promise<SaveResult> {
-    return this.writes.submit(req);
+    return this.writes.submit(req) as Promise<SaveResult>;
   }
 
   /** One save's statements: the setup, its history entry and its outbox row, in the caller's transaction. */
@@ -401,15 +430,15 @@ export class SetupStore {
    * one delivery per user at a time keeps SYNCPAR writes in version order across replicas. One statement
    * (an UPDATE of the row a subquery picks, RETURNING it), so a claim costs one round trip rather than
    * four. On PostgreSQL the subquery locks its row FOR UPDATE SKIP LOCKED and the UPDATE re-checks the
-   * row's lease, so two replicas never take the same row; a crashed worker's lease simply runs out.
+   * row's lease, so two replicas never take the same row; a crashed worker's lease simply runs out. On
+   * SQLite the statement rides in the saves' next group transaction (`bookkeeping`).
    */
   async claimDue(userCode: string, owner: string, leaseMs: number): Promise<OutboxItem | null> {
     const now = this.now();
     const nowIso = now.toISOString();
     if (this.raw) {
-      const raw = this.raw;
-      const row = await raw.exclusive(
-        () =>
+      const row = await this.bookkeeping(
+        (raw) =>
           raw
             .statement(
               `update outbox set lease_owner = ?, lease_until = ?
@@ -636,9 +665,8 @@ export class SetupStore {
     firstRaw?: (raw: RawSqlite) => void,
   ): Promise<void> {
     if (this.raw) {
-      const raw = this.raw;
       const columns = Object.keys(outcome).sort() as (keyof Updateable<OutboxTable>)[];
-      await raw.transaction(() => {
+      await this.bookkeeping((raw) => {
         firstRaw?.(raw);
         // One statement: the outcome where the row is still pending (every CASE sees the row as it was),
         // the lease given back regardless.
