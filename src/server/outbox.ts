@@ -218,7 +218,8 @@ export class OutboxWorker {
   }
 
   private async attempt(item: OutboxItem): Promise<void> {
-    const log = this.log.child({ x3User: item.userCode, version: item.version });
+    // The delivery's fields on each line it writes (a child logger for each delivery would cost more than the line).
+    const about = { x3User: item.userCode, version: item.version };
     let failure: unknown = null;
     try {
       await this.x3.writeSyncpar(item.userCode, item.flags);
@@ -229,23 +230,23 @@ export class OutboxWorker {
     if (failure === null) {
       await this.store.markDelivered(item.id);
       this.settled++;
-      log.info("delivered to X3");
+      this.log.info(about, "delivered to X3");
       return;
     }
     if (!isX3Error(failure)) {
       // Not X3's answer (a bug, or a failure of ours): try again later, and never show its text to users.
-      log.error({ err: failure }, "X3 delivery failed unexpectedly; it will be retried");
+      this.log.error({ ...about, err: failure }, "X3 delivery failed unexpectedly; it will be retried");
     }
     const message = isX3Error(failure) ? x3ErrorMessage(failure) : "The delivery to X3 failed unexpectedly; it will be retried.";
     if (!isX3Error(failure) || isTransientX3Error(failure)) {
       const delay = retryDelayMs(item.attempts, this.options);
       await this.store.markRetry(item.id, new Date(Date.now() + delay), message);
       this.settled++;
-      log.warn({ attempts: item.attempts + 1, retryInMs: delay, reason: message }, "X3 delivery will be retried");
+      this.log.warn({ ...about, attempts: item.attempts + 1, retryInMs: delay, reason: message }, "X3 delivery will be retried");
     } else {
       await this.store.markFailed(item.id, message);
       this.settled++;
-      log.error({ reason: message }, "X3 refused the delivery");
+      this.log.error({ ...about, reason: message }, "X3 refused the delivery");
     }
   }
 }
