@@ -281,32 +281,32 @@ describe("GroupCommit with a separate flush", () => {
     expect(answered).toEqual(["b@2", "a@1"]);
   });
 
-  it("fails a group whose flush fails: none of its writes was acknowledged", async () => {
-    const commit = new GroupCommit<number, string, string>(
+  /** One transaction after another, each write answered with its own request; `flush` as the group's flush. */
+  const echo = (flush: () => Promise<void>, waitsForFlush?: (request: string) => boolean) =>
+    new GroupCommit<number, string, string>(
       async (work) => work(1),
       async (_n, request) => request,
       { begin: () => undefined, release: () => undefined, rollback: () => undefined },
-      async () => {
-        throw new Error("fsync: input/output error");
-      },
+      flush,
+      64,
+      waitsForFlush,
     );
-    await expect(commit.submit("a")).rejects.toThrow("input/output error");
+  const failingFlush = async () => {
+    throw new Error("fsync: input/output error");
+  };
+  const waitsUnlessNote = (request: string) => !request.startsWith("note");
+
+  it("fails a group whose flush fails: none of its writes was acknowledged", async () => {
+    await expect(echo(failingFlush).submit("a")).rejects.toThrow("input/output error");
   });
 
   it("answers a write that does not wait for the flush at the commit, and flushes no group made only of such writes", async () => {
     let flushes = 0;
     const pending: Array<() => void> = [];
-    const commit = new GroupCommit<number, string, string>(
-      async (work) => work(1),
-      async (_n, request) => request,
-      { begin: () => undefined, release: () => undefined, rollback: () => undefined },
-      () => {
-        flushes += 1;
-        return new Promise<void>((resolve) => pending.push(resolve));
-      },
-      64,
-      (request) => !request.startsWith("note"),
-    );
+    const commit = echo(() => {
+      flushes += 1;
+      return new Promise<void>((resolve) => pending.push(resolve));
+    }, waitsUnlessNote);
     const answered: string[] = [];
     const writes = ["save 1", "note 1", "save 2"].map((r) => commit.submit(r).then(() => answered.push(r)));
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -322,16 +322,7 @@ describe("GroupCommit with a separate flush", () => {
   });
 
   it("fails only the writes that wait for a flush that fails", async () => {
-    const commit = new GroupCommit<number, string, string>(
-      async (work) => work(1),
-      async (_n, request) => request,
-      { begin: () => undefined, release: () => undefined, rollback: () => undefined },
-      async () => {
-        throw new Error("fsync: input/output error");
-      },
-      64,
-      (request) => !request.startsWith("note"),
-    );
+    const commit = echo(failingFlush, waitsUnlessNote);
     const [save, note] = await Promise.allSettled([commit.submit("save"), commit.submit("note")]);
     expect(save).toMatchObject({ status: "rejected" });
     expect(note).toEqual({ status: "fulfilled", value: "note" });

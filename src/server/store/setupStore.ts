@@ -87,6 +87,7 @@ interface Bookkeeping {
 type StoreWrite = SaveRequest | Bookkeeping;
 
 const isBookkeeping = (write: StoreWrite): write is Bookkeeping => "bookkeeping" in write;
+
 type Awaitable<T> = T | Promise<T>;
 
 /**
