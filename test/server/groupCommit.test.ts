@@ -71,7 +71,7 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
     }
   });
 
-  it("on SQLite, writes a delivery's claim and outcome in the saves' transaction, each with its own result", async () => {
+  it("writes a delivery's claim and outcome in the saves' transaction on SQLite (their own on PostgreSQL), each with its own result", async () => {
     if (!database) return;
     for (const u of ["GCDEL1", "GCDEL2"]) expect((await store.save(request(u, 0, 1))).ok).toBe(true);
     const leased = (await store.claimDue("GCDEL2", "worker-a", 60_000))!;
