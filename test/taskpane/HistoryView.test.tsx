@@ -8,8 +8,6 @@ import { HistoryView } from "../../src/taskpane/components/HistoryView";
 import { createI18n, type Language } from "../../src/taskpane/i18n";
 import { deferred, historyPage, json, problem, type Recorded, setupAt, type Stub, stubServer } from "./adminFake";
 
-jest.setTimeout(20_000);
-
 const HISTORY: HistoryEntry[] = [
   { version: 1, at: "2026-11-20T12:00:00.000Z", actor: "X3", source: "x3", changes: [{ code: "COROTKCRE", from: false, to: true }] },
   {

@@ -32,8 +32,6 @@ async function confirmDeletion(user: ReturnType<typeof userEvent.setup>, name = 
   await screen.findByRole("button", { name: "Save" });
 }
 
-jest.setTimeout(20_000);
-
 describe("the setup pane", () => {
   it("shows the 23 flags by their GESSYP labels, with their field codes, and says why X3 calls cannot be created", async () => {
     renderPane(fakeServer(), new MemorySettings());
