@@ -71,6 +71,16 @@ run("the task pane in Chromium", () => {
     expect(roaming[PANE_CACHE_KEY]).toMatchObject({ userCode: "JSMITH", version: 1, flags: { COROTKCRE: true }, pending: null });
     expect(await server.store.get("JSMITH")).toMatchObject({ version: 1, flags: { COROTKCRE: true, CORADXCRE: false } });
     expect(server.emulator?.app.x3Emulator.store.get("SYNCPAR", "JSMITH")?.values).toMatchObject({ COROTKCRE: 2, CORADXCRE: 1 });
+    // Over HTTP/2: the page, its scripts, style sheet and strings, and the API's reads and the save.
+    const protocols = await page.evaluate(() => {
+      const own = [
+        ...performance.getEntriesByType("navigation"),
+        ...performance.getEntriesByType("resource").filter((e) => e.name.startsWith(location.origin)),
+      ] as PerformanceResourceTiming[];
+      return { requests: own.length, protocols: [...new Set(own.map((e) => e.nextHopProtocol))] };
+    });
+    expect(protocols.requests).toBeGreaterThan(5);
+    expect(protocols.protocols).toEqual(["h2"]);
     await page.close();
 
     const again = await openPane();
