@@ -2,8 +2,12 @@
  * An HTTPS proxy in front of the add-in server that holds every /api/ request for a while before passing
  * it on, and passes everything else at once: "the server's API slowed by 2 s" without Playwright's request
  * interception, which would route every request of the page (scripts included) through the test process.
+ * It speaks HTTP/2 to the browser, as the server does, so that only the API's delay differs between the
+ * series (the hop to the server is HTTP/1.1 on loopback).
  */
-import { request as httpsRequest, createServer } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
+import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface DelayingProxy {
@@ -11,9 +15,18 @@ export interface DelayingProxy {
   close(): Promise<void>;
 }
 
+/** Headers of one connection's hop (HTTP/1.1) or pseudo-headers (HTTP/2): not passed from one to the other. */
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "http2-settings"]);
+
+/** `headers` without the ones of the hop they came on. */
+export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith(":") && !HOP_BY_HOP.has(name)));
+}
+
 export async function startDelayingProxy(target: string, delayMs: number, tls: { key: string; cert: string }): Promise<DelayingProxy> {
   const upstream = new URL(target);
-  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const sessions = new Set<ServerHttp2Session>();
+  const server = createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, (req: Http2ServerRequest, res: Http2ServerResponse) => {
     const pass = () => {
       const forward = httpsRequest(
         {
@@ -21,19 +34,24 @@ export async function startDelayingProxy(target: string, delayMs: number, tls: {
           port: upstream.port,
           method: req.method,
           path: req.url,
-          headers: { ...req.headers, host: upstream.host },
+          headers: { ...endToEndHeaders(req.headers), host: upstream.host },
           rejectUnauthorized: false,
         },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
           answer.pipe(res);
         },
       );
-      forward.on("error", () => res.destroy());
+      // Over HTTP/2 only this request's stream ends; over HTTP/1.1 its connection.
+      forward.on("error", () => (res.stream ? res.stream.destroy() : req.socket.destroy()));
       req.pipe(forward);
     };
     if (req.url?.startsWith("/api/")) setTimeout(pass, delayMs);
     else pass();
+  });
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -41,7 +59,7 @@ export async function startDelayingProxy(target: string, delayMs: number, tls: {
     url: `https://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        for (const session of sessions) session.destroy();
         server.close(() => resolve());
       }),
   };

@@ -1,0 +1,79 @@
+/**
+ * The load part's slow API: an HTTP/2 proxy that holds /api/ requests and passes the rest at once, so the
+ * slow-API series differs from the normal one by the API's delay only.
+ */
+import { createServer, type Server } from "node:https";
+import { connect, constants, type ClientHttp2Session } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { endToEndHeaders, startDelayingProxy, type DelayingProxy } from "../../bench/delayingProxy";
+import { testFolder, type TestFolder } from "../x3/fixture";
+
+const DELAY_MS = 400;
+let folder: TestFolder;
+let upstream: Server;
+let proxy: DelayingProxy;
+let session: ClientHttp2Session;
+
+beforeAll(async () => {
+  folder = await testFolder();
+  // An HTTP/1.1 server that answers with hop-by-hop headers, which HTTP/2 forbids.
+  upstream = createServer({ key: folder.tls.key, cert: folder.tls.cert }, (req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => {
+      res.writeHead(200, { "content-type": "application/json", connection: "keep-alive", "keep-alive": "timeout=5", "x-upstream": "yes" });
+      res.end(JSON.stringify({ method: req.method, url: req.url, host: req.headers.host, body }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  proxy = await startDelayingProxy(`https://127.0.0.1:${(upstream.address() as AddressInfo).port}`, DELAY_MS, folder.tls);
+  session = connect(proxy.url, { rejectUnauthorized: false });
+  await new Promise<void>((resolve, reject) => session.once("connect", () => resolve()).once("error", reject));
+});
+
+afterAll(async () => {
+  session?.close();
+  await proxy?.close();
+  await new Promise((resolve) => upstream?.close(resolve));
+  await folder?.remove();
+});
+
+function send(method: string, path: string, body?: string) {
+  const started = Date.now();
+  return new Promise<{ ms: number; status: number; headers: Record<string, unknown>; json: Record<string, string> }>((resolve, reject) => {
+    const stream = session.request({ [constants.HTTP2_HEADER_METHOD]: method, [constants.HTTP2_HEADER_PATH]: path });
+    let headers: Record<string, unknown> = {};
+    let text = "";
+    stream.on("response", (h) => (headers = h));
+    stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
+    stream.on("end", () => resolve({ ms: Date.now() - started, status: Number(headers[":status"]), headers, json: JSON.parse(text) as Record<string, string> }));
+    stream.on("error", reject);
+    stream.end(body);
+  });
+}
+
+it("speaks HTTP/2 to the browser and passes a file at once, the upstream's hop-by-hop headers left out", async () => {
+  expect(session.alpnProtocol).toBe("h2");
+  const file = await send("GET", "/taskpane.html");
+  expect(file.status).toBe(200);
+  expect(file.json).toMatchObject({ method: "GET", url: "/taskpane.html" });
+  expect(file.json.host).toMatch(/^127\.0\.0\.1:\d+$/);
+  expect(file.headers["x-upstream"]).toBe("yes");
+  expect(file.headers).not.toHaveProperty("connection");
+  expect(file.headers).not.toHaveProperty("keep-alive");
+  expect(file.ms).toBeLessThan(DELAY_MS);
+});
+
+it("holds an API request for the delay, its body passed on", async () => {
+  const api = await send("PUT", "/api/v1/setups/JSMITH", '{"flags":{}}');
+  expect(api.status).toBe(200);
+  expect(api.json).toMatchObject({ method: "PUT", url: "/api/v1/setups/JSMITH", body: '{"flags":{}}' });
+  expect(api.ms).toBeGreaterThanOrEqual(DELAY_MS - 5);
+});
+
+it("leaves out pseudo-headers and one hop's headers, and keeps the rest", () => {
+  expect(endToEndHeaders({ ":path": "/x", ":method": "GET", connection: "close", "transfer-encoding": "chunked", accept: "*/*", "x-a": ["1", "2"] })).toEqual({
+    accept: "*/*",
+    "x-a": ["1", "2"],
+  });
+});
