@@ -2,12 +2,20 @@
  * An HTTPS proxy in front of the add-in server that holds every /api/ request for a while before passing
  * it on, and passes everything else at once: "the server's API slowed by 2 s" without Playwright's request
  * interception, which would route every request of the page (scripts included) through the test process.
- * It speaks HTTP/2 to the browser, as the server does, so that only the API's delay differs between the
- * series (the hop to the server is HTTP/1.1 on loopback).
+ * It speaks HTTP/2 to the browser, as the server does, and passes requests on over one HTTP/2 session to the
+ * server, so that what differs between the series is the API's delay, not connections and handshakes.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from "node:http2";
-import { request as httpsRequest } from "node:https";
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect,
+  constants,
+  createSecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from "node:http2";
 import type { AddressInfo } from "node:net";
 
 export interface DelayingProxy {
@@ -25,25 +33,38 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeade
 
 export async function startDelayingProxy(target: string, delayMs: number, tls: { key: string; cert: string }): Promise<DelayingProxy> {
   const upstream = new URL(target);
+  // One HTTP/2 session to the server, opened again if it ends: the hop adds no TLS handshake to a load.
+  let toServer: ClientHttp2Session | null = null;
+  const serverSession = (): ClientHttp2Session => {
+    if (!toServer || toServer.closed || toServer.destroyed) {
+      const session = connect(upstream.origin, { rejectUnauthorized: false });
+      session.on("error", () => session.destroy());
+      toServer = session;
+    }
+    return toServer;
+  };
   const sessions = new Set<ServerHttp2Session>();
   const server = createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    // Over HTTP/2 only this request's stream ends; over HTTP/1.1 its connection.
+    const fail = () => (res.stream ? res.stream.destroy() : req.socket.destroy());
     const pass = () => {
-      const forward = httpsRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...endToEndHeaders(req.headers), host: upstream.host },
-          rejectUnauthorized: false,
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
-          answer.pipe(res);
-        },
-      );
-      // Over HTTP/2 only this request's stream ends; over HTTP/1.1 its connection.
-      forward.on("error", () => (res.stream ? res.stream.destroy() : req.socket.destroy()));
+      let forward: ClientHttp2Stream;
+      try {
+        forward = serverSession().request({
+          ...endToEndHeaders(req.headers),
+          [constants.HTTP2_HEADER_METHOD]: req.method,
+          [constants.HTTP2_HEADER_PATH]: req.url,
+          [constants.HTTP2_HEADER_AUTHORITY]: upstream.host,
+        });
+      } catch {
+        fail();
+        return;
+      }
+      forward.on("response", (headers) => {
+        res.writeHead(Number(headers[constants.HTTP2_HEADER_STATUS] ?? 502), endToEndHeaders(headers));
+        forward.pipe(res);
+      });
+      forward.on("error", fail);
       req.pipe(forward);
     };
     if (req.url?.startsWith("/api/")) setTimeout(pass, delayMs);
@@ -60,6 +81,7 @@ export async function startDelayingProxy(target: string, delayMs: number, tls: {
     close: () =>
       new Promise<void>((resolve) => {
         for (const session of sessions) session.destroy();
+        toServer?.destroy();
         server.close(() => resolve());
       }),
   };
