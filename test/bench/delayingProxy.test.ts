@@ -2,9 +2,10 @@
  * The load part's slow API: an HTTP/2 proxy that holds /api/ requests and passes the rest at once, so the
  * slow-API series differs from the normal one by the API's delay only.
  */
-import { connect, constants, createSecureServer, type ClientHttp2Session, type Http2SecureServer } from "node:http2";
+import { createSecureServer, type ClientHttp2Session, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { endToEndHeaders, startDelayingProxy, type DelayingProxy } from "../../bench/delayingProxy";
+import { http2Request, http2Session } from "../server/http2Client";
 import { testFolder, type TestFolder } from "../x3/fixture";
 
 const DELAY_MS = 400;
@@ -28,8 +29,7 @@ beforeAll(async () => {
   upstream.on("secureConnection", () => (connections += 1));
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   proxy = await startDelayingProxy(`https://127.0.0.1:${(upstream.address() as AddressInfo).port}`, DELAY_MS, folder.tls);
-  session = connect(proxy.url, { rejectUnauthorized: false });
-  await new Promise<void>((resolve, reject) => session.once("connect", () => resolve()).once("error", reject));
+  session = await http2Session(proxy.url);
 });
 
 afterAll(async () => {
@@ -39,18 +39,9 @@ afterAll(async () => {
   await folder?.remove();
 });
 
-function send(method: string, path: string, body?: string) {
-  const started = Date.now();
-  return new Promise<{ ms: number; status: number; headers: Record<string, unknown>; json: Record<string, string> }>((resolve, reject) => {
-    const stream = session.request({ [constants.HTTP2_HEADER_METHOD]: method, [constants.HTTP2_HEADER_PATH]: path });
-    let headers: Record<string, unknown> = {};
-    let text = "";
-    stream.on("response", (h) => (headers = h));
-    stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
-    stream.on("end", () => resolve({ ms: Date.now() - started, status: Number(headers[":status"]), headers, json: JSON.parse(text) as Record<string, string> }));
-    stream.on("error", reject);
-    stream.end(body);
-  });
+async function send(method: string, path: string, body?: string) {
+  const answer = await http2Request(session, method, path, {}, body);
+  return { ...answer, json: JSON.parse(answer.text) as Record<string, string> };
 }
 
 it("speaks HTTP/2 to the browser and passes files at once, over one HTTP/2 connection to the server", async () => {

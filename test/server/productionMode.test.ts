@@ -5,7 +5,6 @@
  */
 import { mkdir } from "node:fs/promises";
 import { request as httpsRequest } from "node:https";
-import { connect, constants as h2, type ClientHttp2Session } from "node:http2";
 import { join } from "node:path";
 import { Agent, request } from "undici";
 import { loadConfig } from "../../src/server/config";
@@ -13,6 +12,7 @@ import { startAddinServer, type RunningAddinServer } from "../../src/server/serv
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import { startTestEmulator, testFolder, type TestFolder } from "../x3/fixture";
 import { badTokens, entraAuthEnv, type LocalEntra, startLocalEntra } from "./entraFixture";
+import { http2Request, http2Session } from "./http2Client";
 
 let folder: TestFolder;
 let entra: LocalEntra;
@@ -70,47 +70,21 @@ async function call(method: "GET" | "POST", path: string, headers: Record<string
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** One request on an HTTP/2 session: its status, headers and JSON body. */
-function h2Call(session: ClientHttp2Session, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; json: Record<string, unknown> }>((resolve, reject) => {
-    const stream = session.request({
-      [h2.HTTP2_HEADER_METHOD]: method,
-      [h2.HTTP2_HEADER_PATH]: path,
-      ...headers,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    });
-    let text = "";
-    let responseHeaders: Record<string, unknown> = {};
-    stream.setEncoding("utf8");
-    stream.on("response", (h) => (responseHeaders = h));
-    stream.on("data", (chunk: string) => (text += chunk));
-    stream.on("end", () => resolve({ status: Number(responseHeaders[h2.HTTP2_HEADER_STATUS]), headers: responseHeaders, json: JSON.parse(text) as Record<string, unknown> }));
-    stream.on("error", reject);
-    stream.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-it("serves HTTPS with the configured certificate", () => {
-  expect(server.url).toMatch(/^https:\/\/localhost:\d+$/);
-  expect(server.emulator).toBeNull();
-});
-
 it("speaks HTTP/2 to a client that offers it (a read and a save on one connection), and HTTP/1.1 to one that does not", async () => {
   const token = bearer(await entra.token("jsmith@contoso.com"));
-  const session = connect(server.url, { ca: folder.tls.ca });
+  const session = await http2Session(server.url, folder.tls.ca);
   try {
-    await new Promise<void>((resolve, reject) => session.once("connect", () => resolve()).once("error", reject));
     expect(session.alpnProtocol).toBe("h2");
-    const read = await h2Call(session, "GET", "/api/v1/setups/JSMITH", token);
+    const read = await http2Request(session, "GET", "/api/v1/setups/JSMITH", token);
     expect(read.status).toBe(200);
-    const flags = read.json.flags as Record<string, boolean>;
-    const saved = await h2Call(session, "PUT", "/api/v1/setups/JSMITH", { ...token, "if-match": String(read.headers.etag) }, {
-      flags: { ...flags, COROTKCRE: !flags.COROTKCRE },
-    });
-    expect({ status: saved.status, version: saved.json.version, flag: (saved.json.flags as Record<string, boolean>).COROTKCRE }).toEqual({
+    const setup = JSON.parse(read.text) as { flags: Record<string, boolean>; version: number };
+    const body = JSON.stringify({ flags: { ...setup.flags, COROTKCRE: !setup.flags.COROTKCRE } });
+    const saved = await http2Request(session, "PUT", "/api/v1/setups/JSMITH", { ...token, "if-match": String(read.headers.etag), "content-type": "application/json" }, body);
+    const after = JSON.parse(saved.text) as { flags: Record<string, boolean>; version: number };
+    expect({ status: saved.status, version: after.version, flag: after.flags.COROTKCRE }).toEqual({
       status: 200,
-      version: (read.json.version as number) + 1,
-      flag: !flags.COROTKCRE,
+      version: setup.version + 1,
+      flag: !setup.flags.COROTKCRE,
     });
     // The same security headers as over HTTP/1.1, and none of HTTP/1.1's connection headers (HTTP/2 forbids them).
     expect(saved.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
