@@ -70,6 +70,11 @@ async function call(method: "GET" | "POST", path: string, headers: Record<string
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
+it("serves HTTPS with the configured certificate", () => {
+  expect(server.url).toMatch(/^https:\/\/localhost:\d+$/);
+  expect(server.emulator).toBeNull();
+});
+
 it("speaks HTTP/2 to a client that offers it (a read and a save on one connection), and HTTP/1.1 to one that does not", async () => {
   const token = bearer(await entra.token("jsmith@contoso.com"));
   const session = await http2Session(server.url, folder.tls.ca);
@@ -94,7 +99,7 @@ it("speaks HTTP/2 to a client that offers it (a read and a save on one connectio
   } finally {
     session.close();
   }
-  // A client that offers only HTTP/1.1 (X3's callers, scripts, load generators) is served as before.
+  // A client that offers only HTTP/1.1 (scripts, monitoring probes, load generators) is served as before.
   const version = await new Promise<string>((resolve, reject) => {
     const req = httpsRequest(`${server.url}/api/v1/auth/config`, { ca: folder.tls.ca, agent: false }, (res) => {
       res.resume();
