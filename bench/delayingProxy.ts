@@ -50,8 +50,10 @@ export async function startDelayingProxy(target: string, delayMs: number, tls: {
     const pass = () => {
       let forward: ClientHttp2Stream;
       try {
+        // An HTTP/1.1 client's Host becomes the request's :authority, the server's.
+        const { host: _host, ...headers } = endToEndHeaders(req.headers);
         forward = serverSession().request({
-          ...endToEndHeaders(req.headers),
+          ...headers,
           [constants.HTTP2_HEADER_METHOD]: req.method,
           [constants.HTTP2_HEADER_PATH]: req.url,
           [constants.HTTP2_HEADER_AUTHORITY]: upstream.host,

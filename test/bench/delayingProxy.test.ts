@@ -3,6 +3,7 @@
  * slow-API series differs from the normal one by the API's delay only.
  */
 import { createSecureServer, type ClientHttp2Session, type Http2SecureServer } from "node:http2";
+import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import { endToEndHeaders, startDelayingProxy, type DelayingProxy } from "../../bench/delayingProxy";
 import { http2Request, http2Session } from "../server/http2Client";
@@ -23,7 +24,7 @@ beforeAll(async () => {
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
       res.writeHead(200, { "content-type": "application/json", "x-upstream": "yes" });
-      res.end(JSON.stringify({ method: req.method, url: req.url, authority: req.headers[":authority"], version: req.httpVersion, body }));
+      res.end(JSON.stringify({ method: req.method, url: req.url, authority: req.headers[":authority"], host: req.headers.host, version: req.httpVersion, body }));
     });
   });
   upstream.on("secureConnection", () => (connections += 1));
@@ -62,6 +63,21 @@ it("holds an API request for the delay, its body passed on", async () => {
   expect(api.status).toBe(200);
   expect(api.json).toMatchObject({ method: "PUT", url: "/api/v1/setups/JSMITH", body: '{"flags":{}}' });
   expect(api.ms).toBeGreaterThanOrEqual(DELAY_MS - 5);
+});
+
+it("passes an HTTP/1.1 client's request on too, its Host replaced by the server's authority", async () => {
+  const answer = await new Promise<string>((resolve, reject) => {
+    const req = httpsRequest(`${proxy.url}/floor.html`, { rejectUnauthorized: false, agent: false, headers: { host: "pane.example" } }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => resolve(`${res.httpVersion} ${res.statusCode} ${text}`));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+  expect(answer).toMatch(/^1\.1 200 /);
+  expect(JSON.parse(answer.replace(/^1\.1 200 /, ""))).toMatchObject({ url: "/floor.html", version: "2.0", authority: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+  expect(JSON.parse(answer.replace(/^1\.1 200 /, ""))).not.toHaveProperty("host");
 });
 
 it("leaves out pseudo-headers and one hop's headers, and keeps the rest", () => {
