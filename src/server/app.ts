@@ -220,7 +220,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       ? Fastify({ ...options, http2: true, https: { allowHTTP1: true, ...deps.https } } as FastifyServerOptions)
       : Fastify(options)
   ) as FastifyInstance;
-  if (deps.https) endSessionsOnClose(app, app.server as unknown as Http2SecureServer);
+  if (deps.https) {
+    const server = app.server as unknown as Http2SecureServer & { keepAliveTimeout?: number };
+    // Fastify gives its HTTP/1 servers their keep-alive timeout (72 s) but not the HTTP/2 server's HTTP/1.1
+    // connections, which would then stay open for good once idle (measured): the same timeout for them.
+    server.keepAliveTimeout = app.initialConfig.keepAliveTimeout;
+    endSessionsOnClose(app, server);
+  }
 
   const registeredRoutes: string[] = [];
   app.decorate("registeredRoutes", registeredRoutes);

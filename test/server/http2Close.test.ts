@@ -1,6 +1,7 @@
 /**
- * Over HTTP/2 a browser keeps its session open after its last request; the server must still stop at once when
- * asked (a restart, a deployment), answering what is in flight first.
+ * Idle connections on the HTTP/2 server. A browser keeps its HTTP/2 session open after its last request; the
+ * server must still stop at once when asked (a restart, a deployment), answering what is in flight first. An
+ * HTTP/1.1 client's idle connection is closed after the keep-alive timeout, as on an HTTPS server.
  */
 import { testFolder, type TestFolder } from "../x3/fixture";
 import { bearer, type Harness, startHarness } from "./harness";
@@ -17,6 +18,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tls?.remove();
+});
+
+it("gives an HTTP/1.1 client's idle connection the keep-alive timeout Fastify gives its HTTPS servers (72 s)", () => {
+  // Node's HTTP/2 server leaves an idle HTTP/1.1 keep-alive connection open for good when the timeout is unset.
+  expect((h.app.server as unknown as { keepAliveTimeout?: number }).keepAliveTimeout).toBe(72_000);
 });
 
 it("stops at once though a browser keeps an idle HTTP/2 session, after answering the request in flight", async () => {
