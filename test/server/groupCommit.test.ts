@@ -262,7 +262,7 @@ describe("GroupCommit with a separate flush", () => {
       },
       async (n, request) => `${request}@${n}`,
       { begin: () => undefined, release: () => undefined, rollback: () => undefined },
-      () => new Promise<void>((resolve) => flushes.push(() => (events.push(`flushed ${flushes.length}`), resolve()))),
+      { durable: () => new Promise<void>((resolve) => flushes.push(() => (events.push(`flushed ${flushes.length}`), resolve()))) },
     );
     const answered: string[] = [];
     const first = commit.submit("a").then((r) => answered.push(r));
@@ -287,9 +287,7 @@ describe("GroupCommit with a separate flush", () => {
       async (work) => work(1),
       async (_n, request) => request,
       { begin: () => undefined, release: () => undefined, rollback: () => undefined },
-      flush,
-      64,
-      waitsForFlush,
+      { durable: flush, waitsForFlush },
     );
   const failingFlush = async () => {
     throw new Error("fsync: input/output error");

@@ -30,10 +30,29 @@ export interface GroupCommitStats {
   writes: number;
 }
 
+export interface GroupCommitOptions<Req> {
+  /**
+   * When the transaction's commit is not durable by itself: makes it so (e.g. fsyncs the log). The
+   * group's writers are answered once it resolves; the next group's transaction does not wait for it,
+   * so one group's statements run while the previous group's flush is on its way.
+   */
+  readonly durable?: (() => Promise<void>) | null;
+  /** Writes per transaction at most (64): bounds how long one commit holds the database. */
+  readonly maxGroup?: number;
+  /**
+   * Whether a write's caller waits for `durable` (every write does by default). One that does not is
+   * answered as soon as the transaction holding it has committed; a group with no such write is not flushed.
+   */
+  readonly waitsForFlush?: (request: Req) => boolean;
+}
+
 export class GroupCommit<Tx, Req, Res> {
   private queue: Waiting<Req, Res>[] = [];
   private running = false;
   readonly stats: GroupCommitStats = { groups: 0, writes: 0 };
+  private readonly durable: (() => Promise<void>) | null;
+  private readonly maxGroup: number;
+  private readonly waitsForFlush: (request: Req) => boolean;
 
   constructor(
     /** Runs one transaction (e.g. a durable one): the group's. */
@@ -41,20 +60,12 @@ export class GroupCommit<Tx, Req, Res> {
     /** One write's statements, inside the group's transaction. */
     private readonly apply: (trx: Tx, request: Req) => Promise<Res>,
     private readonly savepoints: Savepoints<Tx>,
-    /**
-     * When the transaction's commit is not durable by itself: makes it so (e.g. fsyncs the log). The
-     * group's writers are answered once it resolves; the next group's transaction does not wait for it,
-     * so one group's statements run while the previous group's flush is on its way.
-     */
-    private readonly durable: (() => Promise<void>) | null = null,
-    /** Writes per transaction at most: bounds how long one commit holds the database. */
-    private readonly maxGroup = 64,
-    /**
-     * Whether a write's caller waits for `durable` (every write does by default). One that does not is
-     * answered as soon as the transaction holding it has committed; a group with no such write is not flushed.
-     */
-    private readonly waitsForFlush: (request: Req) => boolean = () => true,
-  ) {}
+    options: GroupCommitOptions<Req> = {},
+  ) {
+    this.durable = options.durable ?? null;
+    this.maxGroup = options.maxGroup ?? 64;
+    this.waitsForFlush = options.waitsForFlush ?? (() => true);
+  }
 
   submit(request: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {

@@ -246,11 +246,12 @@ export class SetupStore {
         : (work) => durableTransaction(db, dialect, (trx) => work(kyselyStatements(trx, dialect))),
       async (st, write) => (isBookkeeping(write) ? write.bookkeeping() : this.saveIn(st, write)),
       { begin: (st) => st.savepoint(), release: (st) => st.releaseSavepoint(), rollback: (st) => st.rollbackToSavepoint() },
-      // On SQLite the commit runs under NORMAL and the log is fsynced after it (see RawSqlite.syncLog).
-      raw ? () => raw.syncLog() : null,
-      undefined,
-      // The bookkeeping was never fsynced on its own either: its caller is answered at the commit.
-      (write) => !isBookkeeping(write),
+      {
+        // On SQLite the commit runs under NORMAL and the log is fsynced after it (see RawSqlite.syncLog).
+        durable: raw ? () => raw.syncLog() : null,
+        // The bookkeeping was never fsynced on its own either: its caller is answered at the commit.
+        waitsForFlush: (write) => !isBookkeeping(write),
+      },
     );
   }
 
