@@ -14,9 +14,9 @@ import {
   createSecureServer,
   type Http2ServerRequest,
   type Http2ServerResponse,
-  type ServerHttp2Session,
 } from "node:http2";
 import type { AddressInfo } from "node:net";
+import { openSessions } from "../src/server/http2Sessions";
 
 export interface DelayingProxy {
   readonly url: string;
@@ -43,7 +43,6 @@ export async function startDelayingProxy(target: string, delayMs: number, tls: {
     }
     return toServer;
   };
-  const sessions = new Set<ServerHttp2Session>();
   const server = createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true }, (req: Http2ServerRequest, res: Http2ServerResponse) => {
     // Over HTTP/2 only this request's stream ends; over HTTP/1.1 its connection.
     const fail = () => (res.stream ? res.stream.destroy() : req.socket.destroy());
@@ -72,10 +71,7 @@ export async function startDelayingProxy(target: string, delayMs: number, tls: {
     if (req.url?.startsWith("/api/")) setTimeout(pass, delayMs);
     else pass();
   });
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-  });
+  const sessions = openSessions(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import type { Http2SecureServer, ServerHttp2Session } from "node:http2";
+import type { Http2SecureServer } from "node:http2";
 import { basename, dirname, join } from "node:path";
 import Fastify, {
   type FastifyBaseLogger,
@@ -19,6 +19,7 @@ import { ZodError } from "zod";
 import type { X3User } from "../core/setup";
 import type { DevTokenIssuer, TokenVerifier } from "./auth/tokens";
 import { ConfigError, issueLines, type ServerConfig } from "./config";
+import { openSessions } from "./http2Sessions";
 import { IdentityResolver } from "./identity";
 import { OutboxWorker, type OutboxOptions } from "./outbox";
 import { registerCompression } from "./plugins/compression";
@@ -174,11 +175,7 @@ async function applyPolicyFile(setups: SetupService, file: string, log: FastifyB
  * is told to go away (GOAWAY): its requests in flight are still answered, and no new one is taken.
  */
 function endSessionsOnClose(app: FastifyInstance, server: Http2SecureServer): void {
-  const sessions = new Set<ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-  });
+  const sessions = openSessions(server);
   app.addHook("preClose", (done) => {
     for (const session of sessions) session.close();
     done();
