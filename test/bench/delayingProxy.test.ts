@@ -3,10 +3,9 @@
  * slow-API series differs from the normal one by the API's delay only.
  */
 import { createSecureServer, type ClientHttp2Session, type Http2SecureServer } from "node:http2";
-import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
 import { endToEndHeaders, startDelayingProxy, type DelayingProxy } from "../../bench/delayingProxy";
-import { http2Request, http2Session } from "../server/http2Client";
+import { http1Get, http2Request, http2Session } from "../server/http2Client";
 import { testFolder, type TestFolder } from "../x3/fixture";
 
 const DELAY_MS = 400;
@@ -66,15 +65,8 @@ it("holds an API request for the delay, its body passed on", async () => {
 });
 
 it("passes an HTTP/1.1 client's request on too, its Host replaced by the server's authority", async () => {
-  const answer = await new Promise<string>((resolve, reject) => {
-    const req = httpsRequest(`${proxy.url}/floor.html`, { rejectUnauthorized: false, agent: false, headers: { host: "pane.example" } }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => resolve(`${res.httpVersion} ${res.statusCode} ${text}`));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  const http1 = await http1Get(`${proxy.url}/floor.html`, { headers: { host: "pane.example" } });
+  const answer = `${http1.version} ${http1.status} ${http1.text}`;
   expect(answer).toMatch(/^1\.1 200 /);
   expect(JSON.parse(answer.replace(/^1\.1 200 /, ""))).toMatchObject({ url: "/floor.html", version: "2.0", authority: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
   expect(JSON.parse(answer.replace(/^1\.1 200 /, ""))).not.toHaveProperty("host");

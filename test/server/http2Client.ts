@@ -1,5 +1,6 @@
-/** One request on an HTTP/2 session, for the tests that speak HTTP/2 to a server. */
+/** Requests for the tests that speak HTTP/2 to a server, and for their HTTP/1.1 counterparts. */
 import { type ClientHttp2Session, constants, connect, type IncomingHttpHeaders } from "node:http2";
+import { request as httpsRequest } from "node:https";
 
 export interface Http2Answer {
   readonly status: number;
@@ -34,5 +35,20 @@ export function http2Request(
     stream.on("end", () => resolve({ status: Number(answer[constants.HTTP2_HEADER_STATUS]), headers: answer, text, ms: Date.now() - started }));
     stream.on("error", reject);
     stream.end(body);
+  });
+}
+
+/** A GET from a client that offers only HTTP/1.1 (a connection of its own): the version the server answered in. */
+export function http1Get(url: string, options: { ca?: string; headers?: Record<string, string> } = {}): Promise<{ version: string; status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const tls = options.ca ? { ca: options.ca } : { rejectUnauthorized: false };
+    const req = httpsRequest(url, { ...tls, agent: false, headers: options.headers ?? {} }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ version: res.httpVersion, status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end();
   });
 }

@@ -4,7 +4,6 @@
  * jsmith@contoso.com is accepted; every other token is refused; there is no development sign-in.
  */
 import { mkdir } from "node:fs/promises";
-import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { Agent, request } from "undici";
 import { loadConfig } from "../../src/server/config";
@@ -12,7 +11,7 @@ import { startAddinServer, type RunningAddinServer } from "../../src/server/serv
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import { startTestEmulator, testFolder, type TestFolder } from "../x3/fixture";
 import { badTokens, entraAuthEnv, type LocalEntra, startLocalEntra } from "./entraFixture";
-import { http2Request, http2Session } from "./http2Client";
+import { http1Get, http2Request, http2Session } from "./http2Client";
 
 let folder: TestFolder;
 let entra: LocalEntra;
@@ -100,14 +99,8 @@ it("speaks HTTP/2 to a client that offers it (a read and a save on one connectio
     session.close();
   }
   // A client that offers only HTTP/1.1 (scripts, monitoring probes, load generators) is served as before.
-  const version = await new Promise<string>((resolve, reject) => {
-    const req = httpsRequest(`${server.url}/api/v1/auth/config`, { ca: folder.tls.ca, agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(`${res.httpVersion} ${res.statusCode}`));
-    });
-    req.on("error", reject);
-    req.end();
-  });
+  const http1 = await http1Get(`${server.url}/api/v1/auth/config`, { ca: folder.tls.ca });
+  const version = `${http1.version} ${http1.status}`;
   expect(version).toBe("1.1 200");
 });
 
