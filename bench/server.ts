@@ -10,6 +10,10 @@
  * the same two cores. Delivery is not isolated: a save still waits for its delivery (claim the outbox row,
  * write SYNCPAR, mark it delivered) as it does in production; X3 simply answers at once.
  *
+ * Beside the add-in's PUT, the calibration the issue gives for the budget: its "straightforward prototype"
+ * with the two levers it names (bench/referenceSave.ts), in the same child process, measured in the same
+ * rounds, without a budget of its own: what a minimal durable save reaches on the machine of the run.
+ *
  * Beside each rate, the CPU time per request of the server process (process.cpuUsage in the child: every
  * thread, the kernel's share apart) and of autocannon (this process): both share the machine's cores, so a
  * ratio to the bare route is also a ratio of what each request costs the two of them.
@@ -34,6 +38,7 @@ import { X3EmulatorStore } from "../src/x3/emulator/store";
 import { parseSyncpar, parseUser } from "../src/x3/records";
 import type { X3Body } from "../src/x3/transport";
 import { type BenchPart, median, type Row, round, scratchPostgres, type Section } from "./lib";
+import { buildReferenceSave, type ReferenceUser } from "./referenceSave";
 
 /**
  * Users the load is spread over, round robin: a company's Monday morning, every user saving their own setup.
@@ -58,7 +63,7 @@ interface BenchUser {
 
 type ToChild = { type: "rss" } | { type: "cpu" } | { type: "stop" };
 type FromChild =
-  | { type: "ready"; url: string; bareUrl: string; users: BenchUser[] }
+  | { type: "ready"; url: string; bareUrl: string; users: BenchUser[]; reference: { url: string; users: ReferenceUser[] } | null }
   | { type: "rss"; rss: number; heapUsed: number }
   | { type: "cpu"; usage: NodeJS.CpuUsage }
   | { type: "failed"; message: string };
@@ -158,7 +163,11 @@ async function runChild(): Promise<void> {
   bare.get("/bare", async () => ({ ok: true, service: "x3-sync-setup" }));
   await bare.listen({ host: "127.0.0.1", port: 0 });
 
-  const port = (s: typeof app.server) => (s.address() as { port: number }).port;
+  // The calibration (SQLite runs only): the issue's prototype with its two levers, same process, same certificate.
+  const reference = databaseUrl ? null : await buildReferenceSave(dir, USERS, tls);
+  await reference?.app.listen({ host: "127.0.0.1", port: 0 });
+
+  const port = (s: { address(): unknown }) => (s.address() as { port: number }).port;
   process.on("message", (m: ToChild) => {
     if (m.type === "rss") {
       const gc = (globalThis as { gc?: () => void }).gc;
@@ -170,6 +179,7 @@ async function runChild(): Promise<void> {
     } else if (m.type === "stop") {
       void (async () => {
         await bare.close();
+        await reference?.close();
         await app.close();
         await database.close();
         rmSync(dir, { recursive: true, force: true });
@@ -182,6 +192,7 @@ async function runChild(): Promise<void> {
     url: `https://127.0.0.1:${port(app.server)}`,
     bareUrl: `https://127.0.0.1:${port(bare.server)}`,
     users,
+    reference: reference ? { url: `https://127.0.0.1:${port(reference.app.server)}`, users: [...reference.users] } : null,
   });
 }
 
@@ -250,20 +261,24 @@ class SetupStates {
   private readonly known = new Map<string, { version: number; flags: Flags }>();
   private turn = 0;
 
-  constructor(private readonly users: readonly BenchUser[]) {}
+  constructor(private readonly users: readonly { readonly code: string; readonly token: string }[]) {}
+
+  get size(): number {
+    return this.users.length;
+  }
 
   /** Users with a request sent and no answer read yet: a load that ends drops the answers in flight. */
   private readonly unanswered = new Set<string>();
 
   /** Round robin over the users. */
-  nextUser(): BenchUser {
+  nextUser(): { readonly code: string; readonly token: string } {
     const user = this.users[this.turn++ % this.users.length]!;
     this.unanswered.add(user.code);
     return user;
   }
 
   /** The users whose last answer was dropped when a load ended: their next PUT would start from a stale version. */
-  stale(): BenchUser[] {
+  stale(): { readonly code: string; readonly token: string }[] {
     const stale = this.users.filter((u) => this.unanswered.has(u.code));
     this.unanswered.clear();
     return stale;
@@ -279,7 +294,7 @@ class SetupStates {
   }
 
   /** A PUT that really changes something: one flag turned over, from the version last seen. */
-  nextWrite(user: BenchUser): { version: number; flags: Flags } {
+  nextWrite(user: { readonly code: string }): { version: number; flags: Flags } {
     const state = this.known.get(user.code);
     if (!state) throw new Error(`no known setup for ${user.code}: read it first`);
     const code: FlagCode = FLAG_CODES[state.version % FLAG_CODES.length]!;
@@ -287,15 +302,19 @@ class SetupStates {
   }
 }
 
-type Kind = "bare" | "get" | "put";
+/** The add-in's bare route, its GET and PUT of a setup, and the calibration's PUT (`ref`). */
+type Kind = "bare" | "get" | "put" | "ref";
 
-/** `GET /api/v1/setups/:user` for the user `pick` gives, whose answer `states` learns. */
-function readRequest(pick: () => BenchUser, states: SetupStates): autocannon.Request {
+/** Where each server keeps a user's setup: the add-in's API, and the calibration's. */
+const SETUPS = { app: "/api/v1/setups/", ref: "/setups/" } as const;
+
+/** `GET <setups><user>` for the user `pick` gives, whose answer `states` learns. */
+function readRequest(pick: () => { code: string; token: string }, states: SetupStates, setups: string = SETUPS.app): autocannon.Request {
   return {
     method: "GET",
     setupRequest: (req) => {
       const user = pick();
-      return { ...req, path: `/api/v1/setups/${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
+      return { ...req, path: `${setups}${user.code}`, headers: { authorization: `Bearer ${user.token}` } };
     },
     onResponse: (_status, responseBody) => states.learn(responseBody),
   };
@@ -304,6 +323,7 @@ function readRequest(pick: () => BenchUser, states: SetupStates): autocannon.Req
 function requestsFor(kind: Kind, states: SetupStates): autocannon.Request[] {
   if (kind === "bare") return [{ method: "GET", path: "/bare" }];
   if (kind === "get") return [readRequest(() => states.nextUser(), states)];
+  const setups = kind === "ref" ? SETUPS.ref : SETUPS.app;
   const onResponse = (_status: number, responseBody: string) => states.learn(responseBody);
   return [
     {
@@ -313,7 +333,7 @@ function requestsFor(kind: Kind, states: SetupStates): autocannon.Request[] {
         const write = states.nextWrite(user);
         return {
           ...req,
-          path: `/api/v1/setups/${user.code}`,
+          path: `${setups}${user.code}`,
           headers: { authorization: `Bearer ${user.token}`, "content-type": "application/json", "if-match": `"${write.version}"` },
           body: JSON.stringify({ flags: write.flags }),
         };
@@ -391,37 +411,59 @@ function measureOf(kind: Kind, connections: number, measured: readonly Round[]):
   };
 }
 
+/** A server's setups, and what the bench knows of them. */
+interface Target {
+  readonly url: string;
+  readonly states: SetupStates;
+  readonly setups: string;
+}
+
+/** Reads every user's setup once, one at a time. */
+async function readAll({ url, states, setups }: Target): Promise<void> {
+  await autocannon({ url, connections: 1, amount: states.size, requests: [readRequest(() => states.nextUser(), states, setups)] });
+}
+
 /** Reads again, one at a time, the users whose last answer a finished load dropped. */
-async function refreshStale(url: string, states: SetupStates): Promise<void> {
+async function refreshStale({ url, states, setups }: Target): Promise<void> {
   const stale = states.stale();
   if (!stale.length) return;
   let next = 0;
-  await autocannon({ url, connections: 1, amount: stale.length, requests: [readRequest(() => stale[next++ % stale.length]!, states)] });
+  await autocannon({ url, connections: 1, amount: stale.length, requests: [readRequest(() => stale[next++ % stale.length]!, states, setups)] });
   states.stale();
 }
 
 async function measureDatabase(label: string, databaseUrl: string | null) {
   const child = await startChild(databaseUrl);
-  const { url, bareUrl, users } = child.ready;
+  const { url, bareUrl, users, reference } = child.ready;
   const states = new SetupStates(users);
+  const app = { url, states, setups: SETUPS.app };
+  const targets: Partial<Record<Kind, Target>> = {
+    bare: { ...app, url: bareUrl },
+    get: app,
+    put: app,
+    ...(reference ? { ref: { url: reference.url, states: new SetupStates(reference.users), setups: SETUPS.ref } } : {}),
+  };
+  const kinds = Object.keys(targets) as Kind[];
+  const target = (kind: Kind) => targets[kind]!;
   try {
     // Every user read once (the store takes X3's row as version 1), then a short warm-up of each kind.
-    await load(url, "get", 1, states, { amount: users.length });
-    for (const kind of ["bare", "get", "put"] as const) await load(kind === "bare" ? bareUrl : url, kind, 16, states, { duration: 2 });
-    await refreshStale(url, states);
+    await readAll(app);
+    if (targets.ref) await readAll(targets.ref);
+    for (const kind of kinds) await load(target(kind).url, kind, 16, target(kind).states, { duration: 2 });
+    for (const kind of kinds) await refreshStale(target(kind));
 
     // Each kind in ROUNDS rounds, interleaved (bare, GET, PUT, bare, GET, PUT…), so that a burst of other
-    // work on the machine weighs on the three alike rather than on whichever ran at that moment.
+    // work on the machine weighs on them alike rather than on whichever ran at that moment.
     const measures: Measure[] = [];
     for (const connections of CONNECTIONS) {
-      const rounds: Record<Kind, Round[]> = { bare: [], get: [], put: [] };
+      const rounds: Record<Kind, Round[]> = { bare: [], get: [], put: [], ref: [] };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const kind of ["bare", "get", "put"] as const) {
-          rounds[kind].push(await measuredLoad(child, kind === "bare" ? bareUrl : url, kind, connections, states, SECONDS / ROUNDS));
-          await refreshStale(url, states);
+        for (const kind of kinds) {
+          rounds[kind].push(await measuredLoad(child, target(kind).url, kind, connections, target(kind).states, SECONDS / ROUNDS));
+          await refreshStale(target(kind));
         }
       }
-      for (const kind of ["bare", "get", "put"] as const) {
+      for (const kind of kinds) {
         const m = measureOf(kind, connections, rounds[kind]);
         process.stdout.write(
           `    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors; ` +
@@ -450,6 +492,7 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
       const name = `${label} ${m.kind.toUpperCase().padEnd(4)} ×${connections}`;
       const ratio = m.okPerSecond / bare.requestsPerSecond;
       const note =
+        (m.kind === "ref" ? "the issue's prototype, cached tokens and group commit, fsynced (bench/referenceSave.ts): " : "") +
         `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")})${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}` +
         `${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}; CPU/request: server ${m.cpu.server} µs, autocannon ${m.cpu.loadGenerator} µs`;
       rows.push({
@@ -459,7 +502,7 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
         note,
         ...(budgets && m.kind === "put" ? { budget: { text: `≥ ${PUT_SHARE_BUDGET * 100} % of bare`, pass: ratio >= PUT_SHARE_BUDGET } } : {}),
       });
-      if (budgets && connections === 64 && m.kind !== "bare") {
+      if (budgets && connections === 64 && (m.kind === "get" || m.kind === "put")) {
         rows.push({
           name: `${label} ${m.kind.toUpperCase()} ×64 p99`,
           value: m.p99,
