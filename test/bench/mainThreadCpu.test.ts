@@ -1,4 +1,4 @@
-import { mainThreadCpu, type TraceEvent, USABLE_MARK } from "../../bench/paneTiming";
+import { mainThreadCpu, NoUsableMark, type TraceEvent, USABLE_MARK, withUsableMark } from "../../bench/paneTiming";
 
 /**
  * A trace shaped as Chromium 156 writes one: the tab's initial empty document and the page, in two renderers;
@@ -31,6 +31,31 @@ describe("the load bench's main-thread CPU", () => {
 
   it("refuses a trace without the usable mark", () => {
     const events = trace({ pageNavigationStart: true }).filter((e) => e.name !== USABLE_MARK);
+    expect(() => mainThreadCpu(events, 30)).toThrow(NoUsableMark);
     expect(() => mainThreadCpu(events, 30)).toThrow(/no bench-usable mark/);
+  });
+
+  it("loads again when a trace came without the mark, at most the attempts given, and passes any other failure on at once", async () => {
+    const outcomes = (...results: (number | Error)[]) => {
+      let calls = 0;
+      const load = async () => {
+        const result = results[calls++]!;
+        if (result instanceof Error) throw result;
+        return result;
+      };
+      return { load, calls: () => calls };
+    };
+    let missing = 0;
+    const twice = outcomes(new NoUsableMark(), new NoUsableMark(), 7);
+    await expect(withUsableMark(3, twice.load, () => (missing += 1))).resolves.toBe(7);
+    expect([twice.calls(), missing]).toEqual([3, 2]);
+
+    const always = outcomes(new NoUsableMark(), new NoUsableMark(), new NoUsableMark(), 7);
+    await expect(withUsableMark(3, always.load, () => undefined)).rejects.toThrow(NoUsableMark);
+    expect(always.calls()).toBe(3);
+
+    const other = outcomes(new Error("the pane was not usable within 30 s"), 7);
+    await expect(withUsableMark(3, other.load, () => undefined)).rejects.toThrow(/not usable/);
+    expect(other.calls()).toBe(1);
   });
 });
