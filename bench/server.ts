@@ -55,10 +55,14 @@ const PUT_SHARE_BUDGET = 0.25;
 const P99_BUDGET_MS = 20;
 const MEMORY_BUDGET_MB = 20;
 
-interface BenchUser {
+/** A user the load acts as: whose setup, with which bearer token. */
+interface LoadUser {
   readonly code: string;
-  readonly email: string;
   readonly token: string;
+}
+
+interface BenchUser extends LoadUser {
+  readonly email: string;
 }
 
 type ToChild = { type: "rss" } | { type: "cpu" } | { type: "stop" };
@@ -261,7 +265,7 @@ class SetupStates {
   private readonly known = new Map<string, { version: number; flags: Flags }>();
   private turn = 0;
 
-  constructor(private readonly users: readonly { readonly code: string; readonly token: string }[]) {}
+  constructor(private readonly users: readonly LoadUser[]) {}
 
   get size(): number {
     return this.users.length;
@@ -271,14 +275,14 @@ class SetupStates {
   private readonly unanswered = new Set<string>();
 
   /** Round robin over the users. */
-  nextUser(): { readonly code: string; readonly token: string } {
+  nextUser(): LoadUser {
     const user = this.users[this.turn++ % this.users.length]!;
     this.unanswered.add(user.code);
     return user;
   }
 
   /** The users whose last answer was dropped when a load ended: their next PUT would start from a stale version. */
-  stale(): { readonly code: string; readonly token: string }[] {
+  stale(): LoadUser[] {
     const stale = this.users.filter((u) => this.unanswered.has(u.code));
     this.unanswered.clear();
     return stale;
@@ -294,7 +298,7 @@ class SetupStates {
   }
 
   /** A PUT that really changes something: one flag turned over, from the version last seen. */
-  nextWrite(user: { readonly code: string }): { version: number; flags: Flags } {
+  nextWrite(user: LoadUser): { version: number; flags: Flags } {
     const state = this.known.get(user.code);
     if (!state) throw new Error(`no known setup for ${user.code}: read it first`);
     const code: FlagCode = FLAG_CODES[state.version % FLAG_CODES.length]!;
@@ -309,7 +313,7 @@ type Kind = "bare" | "get" | "put" | "ref";
 const SETUPS = { app: "/api/v1/setups/", ref: "/setups/" } as const;
 
 /** `GET <setups><user>` for the user `pick` gives, whose answer `states` learns. */
-function readRequest(pick: () => { code: string; token: string }, states: SetupStates, setups: string = SETUPS.app): autocannon.Request {
+function readRequest(pick: () => LoadUser, states: SetupStates, setups: string = SETUPS.app): autocannon.Request {
   return {
     method: "GET",
     setupRequest: (req) => {
@@ -452,7 +456,7 @@ async function measureDatabase(label: string, databaseUrl: string | null) {
     for (const kind of kinds) await load(target(kind).url, kind, 16, target(kind).states, { duration: 2 });
     for (const kind of kinds) await refreshStale(target(kind));
 
-    // Each kind in ROUNDS rounds, interleaved (bare, GET, PUT, bare, GET, PUT…), so that a burst of other
+    // Each kind in ROUNDS rounds, interleaved (bare, GET, PUT, REF, bare, GET…), so that a burst of other
     // work on the machine weighs on them alike rather than on whichever ran at that moment.
     const measures: Measure[] = [];
     for (const connections of CONNECTIONS) {
