@@ -3,6 +3,8 @@
  * what the issue describes: tokens checked, bodies validated, a compare-and-set save with its history and
  * outbox rows in one transaction shared by concurrent saves, each answered after the log's fsync.
  */
+import { open } from "node:fs/promises";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { buildReferenceSave, type ReferenceSave } from "../../bench/referenceSave";
 import { FLAG_CODES, type Flags } from "../../src/core/flags";
@@ -77,5 +79,30 @@ test("concurrent saves share transactions and fsyncs, and every answered save is
     expect(db.prepare(`select count(*) as n from outbox where state = 'pending' and user_code in (${marks})`).get(...codes)).toEqual({ n: users.length });
   } finally {
     db.close();
+  }
+});
+
+test("a save is answered only once the log's fsync has returned", async () => {
+  // FileHandle is not exported: its prototype is reached through a handle of a scratch file.
+  const scratch = await open(join(folder.dir, "scratch"), "w");
+  const proto = Object.getPrototypeOf(scratch) as { sync: () => Promise<void> };
+  await scratch.close();
+  const real = proto.sync;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const sync = jest.spyOn(proto, "sync").mockImplementation(async function (this: unknown) {
+    await held;
+    return real.call(this);
+  });
+  try {
+    const user = ref.users[5]!;
+    const answer = ref.app.inject({ method: "PUT", url: `/setups/${user.code}`, headers: { ...auth(user.token), "if-match": '"1"' }, payload: { flags: flags(true) } });
+    const early = await Promise.race([answer.then(() => "answered"), new Promise((resolve) => setTimeout(() => resolve("waiting"), 300))]);
+    expect(early).toBe("waiting");
+    expect(sync).toHaveBeenCalled();
+    release();
+    expect((await answer).statusCode).toBe(200);
+  } finally {
+    sync.mockRestore();
   }
 });
