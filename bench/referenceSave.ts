@@ -14,12 +14,9 @@ import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import Fastify, { type FastifyInstance } from "fastify";
-import { type JWTPayload, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
 import { FLAG_CODES, type Flags } from "../src/core/flags";
-
-const ISSUER = "reference-save";
-const AUDIENCE = "reference-save";
+import { CachingTokenVerifier, DevTokenIssuer } from "../src/server/auth/tokens";
 
 const Body = z.strictObject({ flags: z.strictObject(Object.fromEntries(FLAG_CODES.map((code) => [code, z.boolean()]))) });
 
@@ -47,7 +44,10 @@ interface Write {
 
 /** The prototype's server over `dir/reference.sqlite`, with `userCount` users at version 1 and a token each. */
 export async function buildReferenceSave(dir: string, userCount: number, tls?: { key: string; cert: string }): Promise<ReferenceSave> {
-  const secret = new TextEncoder().encode(`reference-${Date.now()}-${Math.random()}`.padEnd(32, "x"));
+  // jose HS256 tokens (the add-in's development issuer), and lever 1: each verified once, then kept until its
+  // own expiry, never a refused one (the add-in's cache).
+  const issuer = new DevTokenIssuer(undefined);
+  const verifier = new CachingTokenVerifier(issuer);
   const file = join(dir, "reference.sqlite");
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
@@ -64,27 +64,12 @@ export async function buildReferenceSave(dir: string, userCount: number, tls?: {
   for (let i = 1; i <= userCount; i++) {
     const code = `REF${String(i).padStart(4, "0")}`;
     insertUser.run(code, none);
-    const token = await new SignJWT({ email: `${code.toLowerCase()}@contoso.com` })
-      .setProtectedHeader({ alg: "HS256" })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setExpirationTime("2h")
-      .sign(secret);
-    users.push({ code, token });
+    users.push({ code, token: await issuer.issue(`${code.toLowerCase()}@contoso.com`) });
   }
 
-  // Lever 1: a token is verified once, then kept until its own expiry (never a refused one).
-  const verified = new Map<string, JWTPayload>();
-  const verify = async (token: string): Promise<JWTPayload> => {
-    const hit = verified.get(token);
-    if (hit && (hit.exp ?? 0) * 1000 > Date.now()) return hit;
-    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, audience: AUDIENCE });
-    if (verified.size >= 10_000) verified.delete(verified.keys().next().value!);
-    verified.set(token, payload);
-    return payload;
-  };
-
   // Lever 2: saves that arrive together share one transaction; each is answered once the log is fsynced.
+  // Not the add-in's GroupCommit: that one gives each write of a group a savepoint, which is the add-in's
+  // cost, not the prototype's single transaction.
   const read = db.prepare<[string], { version: number; flags: string }>("select version, flags from setups where user_code = ?");
   const update = db.prepare<[string, string, number], { version: number }>(
     "update setups set version = version + 1, flags = ? where user_code = ? and version = ? returning version",
@@ -143,7 +128,7 @@ export async function buildReferenceSave(dir: string, userCount: number, tls?: {
   app.addHook("onRequest", async (request, reply) => {
     const header = request.headers.authorization ?? "";
     try {
-      (request as { email?: string }).email = String((await verify(header.replace(/^Bearer /, ""))).email);
+      (request as { email?: string }).email = (await verifier.verify(header.replace(/^Bearer /, ""))).email;
     } catch {
       return reply.code(401).send({ error: "unauthorized" });
     }

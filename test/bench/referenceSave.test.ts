@@ -48,7 +48,9 @@ test("a missing, tampered or forged token is refused, and so is a body that is n
   expect((await ref.app.inject({ method: "GET", url })).statusCode).toBe(401);
   const [head, payload] = user!.token.split(".");
   expect((await ref.app.inject({ method: "GET", url, headers: auth(`${head}.${payload}.AAAA`) })).statusCode).toBe(401);
-  const forged = `${head}.${Buffer.from(JSON.stringify({ email: "x@contoso.com", iss: "reference-save", aud: "reference-save" })).toString("base64url")}.${user!.token.split(".")[2]}`;
+  // Another mailbox in a payload with every claim the issuer writes, under the real token's signature.
+  const claims = { ...JSON.parse(Buffer.from(payload!, "base64url").toString("utf8")), preferred_username: "x@contoso.com", sub: "x@contoso.com" };
+  const forged = `${head}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${user!.token.split(".")[2]}`;
   expect((await ref.app.inject({ method: "GET", url, headers: auth(forged) })).statusCode).toBe(401);
 
   const put = (payload: unknown) => ref.app.inject({ method: "PUT", url: `/setups/${other!.code}`, headers: { ...auth(other!.token), "if-match": '"1"' }, payload: payload as object });
