@@ -38,6 +38,7 @@ import { X3EmulatorStore } from "../src/x3/emulator/store";
 import { parseSyncpar, parseUser } from "../src/x3/records";
 import type { X3Body } from "../src/x3/transport";
 import { type BenchPart, median, type Row, round, scratchPostgres, type Section } from "./lib";
+import { ConnectionLatencies, type LatencySummary } from "./connectionLatency";
 import { buildReferenceSave, type ReferenceUser } from "./referenceSave";
 
 /**
@@ -356,6 +357,14 @@ interface Measure {
   readonly p50: number;
   readonly p99: number;
   readonly p99Rounds: readonly number[];
+  /**
+   * The same without each connection's first request (which waited for its TLS handshake and those of the
+   * connections opened with it: bench/connectionLatency.ts): p99 of requests on open connections, median of
+   * the rounds, each round's; and the first requests' slowest.
+   */
+  readonly p99OnOpen: number;
+  readonly p99OnOpenRounds: readonly number[];
+  readonly firstRequestMax: number;
   readonly non2xx: number;
   readonly errors: number;
   /** CPU time per request, in µs: the server process's (and of it, in the kernel), and autocannon's in this process. */
@@ -365,6 +374,7 @@ interface Measure {
 /** A load's result with the CPU time the server and the load generator spent on it. */
 interface Round {
   readonly result: autocannon.Result;
+  readonly latency: LatencySummary;
   readonly server: NodeJS.CpuUsage;
   readonly loadGenerator: NodeJS.CpuUsage;
 }
@@ -373,10 +383,11 @@ interface Round {
 async function measuredLoad(child: ServerChild, url: string, kind: Kind, connections: number, states: SetupStates, seconds: number): Promise<Round> {
   const serverBefore = await child.cpu();
   const before = process.cpuUsage();
-  const result = await load(url, kind, connections, states, { duration: seconds });
+  const latencies = new ConnectionLatencies();
+  const result = await load(url, kind, connections, states, { duration: seconds, setupClient: latencies.attach });
   const loadGenerator = process.cpuUsage(before);
   const serverAfter = await child.cpu();
-  return { result, loadGenerator, server: { user: serverAfter.user - serverBefore.user, system: serverAfter.system - serverBefore.system } };
+  return { result, latency: latencies.summary(), loadGenerator, server: { user: serverAfter.user - serverBefore.user, system: serverAfter.system - serverBefore.system } };
 }
 
 async function load(url: string, kind: Kind, connections: number, states: SetupStates, extra: Partial<autocannon.Options> = {}) {
@@ -405,6 +416,9 @@ function measureOf(kind: Kind, connections: number, measured: readonly Round[]):
     p50: median(rounds.map((r) => r.latency.p50)),
     p99: median(rounds.map((r) => r.latency.p99)),
     p99Rounds: rounds.map((r) => r.latency.p99),
+    p99OnOpen: median(measured.map((m) => m.latency.onOpenConnection.p99)),
+    p99OnOpenRounds: measured.map((m) => m.latency.onOpenConnection.p99),
+    firstRequestMax: Math.max(...measured.map((m) => m.latency.firstOnConnection.max)),
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors + r.timeouts),
     cpu: {
@@ -470,7 +484,8 @@ async function measureDatabase(label: string, databaseUrl: string | null) {
       for (const kind of kinds) {
         const m = measureOf(kind, connections, rounds[kind]);
         process.stdout.write(
-          `    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms, ${m.non2xx} non-2xx, ${m.errors} errors; ` +
+          `    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms ` +
+            `(on open connections ${m.p99OnOpen} ms; first request ≤ ${m.firstRequestMax} ms), ${m.non2xx} non-2xx, ${m.errors} errors; ` +
             `CPU per request: server ${m.cpu.server} µs (kernel ${m.cpu.serverKernel}), autocannon ${m.cpu.loadGenerator} µs\n`,
         );
         measures.push(m);
@@ -497,7 +512,8 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
       const ratio = m.okPerSecond / bare.requestsPerSecond;
       const note =
         (m.kind === "ref" ? "the issue's prototype, cached tokens and group commit, fsynced (bench/referenceSave.ts): " : "") +
-        `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")})${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}` +
+        `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")}), on open connections ${m.p99OnOpen} ms (rounds ${m.p99OnOpenRounds.join(" / ")}), ` +
+        `first request on a connection ≤ ${m.firstRequestMax} ms${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}` +
         `${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}; CPU/request: server ${m.cpu.server} µs, autocannon ${m.cpu.loadGenerator} µs`;
       rows.push({
         name,
@@ -509,9 +525,10 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
       if (budgets && connections === 64 && (m.kind === "get" || m.kind === "put")) {
         rows.push({
           name: `${label} ${m.kind.toUpperCase()} ×64 p99`,
-          value: m.p99,
+          value: m.p99OnOpen,
           unit: "ms",
-          budget: { text: `≤ ${P99_BUDGET_MS} ms`, pass: m.p99 <= P99_BUDGET_MS },
+          note: `requests on open connections (median of the rounds' p99: ${m.p99OnOpenRounds.join(" / ")} ms); with each connection's first request, which waited for the handshakes: ${m.p99} ms`,
+          budget: { text: `≤ ${P99_BUDGET_MS} ms`, pass: m.p99OnOpen <= P99_BUDGET_MS },
         });
       }
     }
