@@ -1,7 +1,8 @@
 /**
- * Group commit of setup saves, on each database: concurrent saves share a transaction, yet each keeps
- * its own compare-and-set result, a failing one does not fail or hide the others, every version has its
- * history entry and outbox row, and no save is answered before its transaction has committed.
+ * Concurrent setup saves, on each database: on SQLite they share a transaction (group commit), on PostgreSQL
+ * each is its own, run concurrently on the pool; either way each keeps its own compare-and-set result, a
+ * failing one does not fail or hide the others, every version has its history entry and outbox row, and no
+ * save is answered before its transaction has committed.
  */
 import { existsSync } from "node:fs";
 import BetterSqlite3 from "better-sqlite3";
@@ -39,7 +40,7 @@ async function counts(opened: OpenedDatabase, userCode: string) {
   return { history: await rows("history"), outbox: await rows("outbox") };
 }
 
-describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
+describe.each(DIALECTS)("concurrent saves on $name", ({ make, required }) => {
   let database: TestDatabase | null = null;
   let opened: OpenedDatabase;
   let store: SetupStore;
@@ -56,15 +57,20 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
     await database.drop();
   });
 
-  it("writes concurrent saves of different users in fewer transactions, each with its own result", async () => {
+  it("writes concurrent saves of different users, each with its own result (on SQLite in fewer transactions)", async () => {
     if (!database) return;
     const before = { ...store.writes.stats };
     const users = Array.from({ length: 20 }, (_, i) => `GC${String(i).padStart(2, "0")}`);
     const results = await Promise.all(users.map((u, i) => store.save(request(u, 0, i))));
     expect(results.map((r) => r.ok)).toEqual(users.map(() => true));
     results.forEach((r, i) => expect(r.ok && r.setup).toMatchObject({ userCode: users[i], version: 1, flags: flagsNumber(i) }));
-    expect(store.writes.stats.writes - before.writes).toBe(20);
-    expect(store.writes.stats.groups - before.groups).toBeLessThan(20);
+    if (opened.dialect === "sqlite") {
+      expect(store.writes.stats.writes - before.writes).toBe(20);
+      expect(store.writes.stats.groups - before.groups).toBeLessThan(20);
+    } else {
+      // PostgreSQL's saves are transactions of their own.
+      expect(store.writes.stats).toEqual(before);
+    }
     for (const [i, u] of users.entries()) {
       expect(await store.get(u)).toMatchObject({ version: 1, flags: flagsNumber(i) });
       expect(await counts(opened, u)).toEqual({ history: [1], outbox: [1] });
@@ -86,16 +92,16 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
     expect(saved).toMatchObject({ ok: true, setup: { userCode: "GCDEL3", version: 1 } });
     expect(claimed).toMatchObject({ userCode: "GCDEL1", version: 1, attempts: 0 });
     const sqlite = opened.dialect === "sqlite";
-    // On SQLite: one transaction for the three; on PostgreSQL the claim and the outcome keep their own.
-    expect(store.writes.stats.writes - before.writes).toBe(sqlite ? 3 : 1);
-    expect(store.writes.stats.groups - before.groups).toBe(1);
+    // On SQLite: one transaction for the three; on PostgreSQL each keeps its own.
+    expect(store.writes.stats.writes - before.writes).toBe(sqlite ? 3 : 0);
+    expect(store.writes.stats.groups - before.groups).toBe(sqlite ? 1 : 0);
     expect(await store.delivery("GCDEL2")).toMatchObject({ state: "delivered", version: 1 });
     expect((await store.get("GCDEL2"))?.x3ConfirmedAt).not.toBeNull();
     // The claim holds: nobody else takes GCDEL1 until it is settled.
     expect(await store.claimDue("GCDEL1", "worker-b", 60_000)).toBeNull();
   });
 
-  it("detects each compare-and-set conflict inside one group: one save per version wins", async () => {
+  it("detects each compare-and-set conflict among concurrent saves: one save per version wins", async () => {
     if (!database) return;
     const user = "GCRACE";
     expect((await store.save(request(user, 0, 0))).ok).toBe(true);
@@ -107,8 +113,21 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
       ...Array.from({ length: 5 }, (_, i) => request(user, 9, i + 16)),
     ];
     const results: SaveResult[] = await Promise.all(racers.map((r) => store.save(r)));
-    expect(store.writes.stats.groups - before.groups).toBeLessThan(racers.length);
     const won = results.flatMap((r, i) => (r.ok ? [{ i, version: r.setup.version }] : []));
+    if (opened.dialect === "postgres") {
+      // Concurrent transactions: exactly one of the ten from version 1 wins; one from version 2 wins only if
+      // it ran after that commit. Every loser is told what was current when it lost.
+      expect(won.filter((w) => w.i < 10)).toHaveLength(1);
+      expect(won.filter((w) => w.i >= 15)).toHaveLength(0);
+      expect(won.map((w) => w.version).sort()).toEqual(won.length === 1 ? [2] : [2, 3]);
+      for (const r of results) if (!r.ok) expect(r).toMatchObject({ reason: "version", current: { userCode: user } });
+      const final = 1 + won.length;
+      expect(await store.get(user)).toMatchObject({ version: final });
+      const versions = Array.from({ length: final }, (_, i) => i + 1);
+      expect(await counts(opened, user)).toEqual({ history: versions, outbox: versions });
+      return;
+    }
+    expect(store.writes.stats.groups - before.groups).toBeLessThan(racers.length);
     expect(won.map((w) => w.version).sort()).toEqual([2, 3]);
     // The first of each starting version wins; every other writer is told what is current now.
     expect(won.map((w) => w.i)).toEqual([0, 10]);
@@ -132,7 +151,7 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
     };
     const before = { ...store.writes.stats };
     const settled = await Promise.allSettled(users.map((u, i) => store.save(request(u, 0, i, broken[u]))));
-    expect(store.writes.stats.groups - before.groups).toBeLessThan(users.length);
+    if (opened.dialect === "sqlite") expect(store.writes.stats.groups - before.groups).toBeLessThan(users.length);
     expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled", "rejected", "fulfilled"]);
     for (const u of ["GCOK1", "GCOK2", "GCOK3"]) {
       expect(await store.get(u)).toMatchObject({ version: 1 });
@@ -144,6 +163,36 @@ describe.each(DIALECTS)("group commit on $name", ({ make, required }) => {
       // The same user saves fine afterwards.
       expect((await store.save(request(u, 0, 1))).ok).toBe(true);
     }
+  });
+
+  it("on PostgreSQL, does not hold other users' saves behind one that waits for a lock", async () => {
+    if (!database || opened.dialect !== "postgres") return;
+    expect((await store.save(request("GCHELD", 0, 1))).ok).toBe(true);
+    // Another session holds GCHELD's setup row, as a long transaction elsewhere would.
+    const holder = new Client({ connectionString: database.url! });
+    await holder.connect();
+    let held: Promise<SaveResult> | undefined;
+    try {
+      await holder.query("begin");
+      await holder.query("select version from setup where user_code = 'GCHELD' for update");
+      let heldDone = false;
+      held = store.save(request("GCHELD", 1, 2)).then((r) => ((heldDone = true), r));
+      // Let the held save reach the lock before the others start.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      let timer: NodeJS.Timeout | undefined;
+      const others = await Promise.race([
+        Promise.all(["GCFREE1", "GCFREE2", "GCFREE3"].map((u, i) => store.save(request(u, 0, i)))),
+        new Promise<"still waiting">((resolve) => (timer = setTimeout(() => resolve("still waiting"), 3000))),
+      ]);
+      clearTimeout(timer);
+      expect(others).not.toBe("still waiting");
+      expect((others as SaveResult[]).map((r) => r.ok)).toEqual([true, true, true]);
+      expect(heldDone).toBe(false);
+    } finally {
+      await holder.query("commit");
+      await holder.end();
+    }
+    expect(await held).toMatchObject({ ok: true, setup: { version: 2 } });
   });
 
   it("answers a save only once its transaction has committed: another connection already sees it", async () => {

@@ -222,8 +222,8 @@ export class SetupStore {
   /** The last policy document read, and what it parsed to. */
   private parsedPolicy: { readonly document: string; readonly policy: Policy } | null = null;
   /**
-   * Saves arriving while one commits are written together in the next transaction (see GroupCommit), and on
-   * SQLite the outbox's bookkeeping with them.
+   * On SQLite, saves arriving while one commits are written together in the next transaction (see
+   * GroupCommit), and the outbox's bookkeeping with them. (PostgreSQL's saves do not go through it: see `save`.)
    */
   readonly writes: GroupCommit<SaveStatements, StoreWrite, unknown>;
   /** SQLite's connection for the hot statements, when the store is on SQLite (see RawSqlite). */
@@ -277,9 +277,17 @@ export class SetupStore {
   /**
    * Writes a new version when `expectedVersion` is still current (compare-and-set, so it holds on any
    * database and with several server replicas); otherwise returns what is current. Resolves once the
-   * transaction holding the write has committed; concurrent saves share that transaction.
+   * transaction holding the write has committed.
+   *
+   * On SQLite, concurrent saves share that transaction (GroupCommit): one connection, one writer, one fsync
+   * for the group. On PostgreSQL each save is a transaction of its own, run concurrently on the pool's
+   * connections: a group there was one connection's round trips one after another (~8 a save) while the
+   * pool's other connections stood idle, and PostgreSQL already lets concurrent commits share a WAL flush.
+   * Saves of different users touch different rows; two saves of one user meet at the setup row's lock, and
+   * the one that waited finds the version changed (its compare-and-set answers "version", as in a group).
    */
   save(req: SaveRequest): Promise<SaveResult> {
+    if (this.dialect === "postgres") return durableTransaction(this.db, this.dialect, (trx) => this.saveIn(kyselyStatements(trx, this.dialect), req));
     return this.writes.submit(req) as Promise<SaveResult>;
   }
 
