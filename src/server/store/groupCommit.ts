@@ -1,7 +1,7 @@
 /**
  * Group commit: writes that arrive while a transaction is committing are applied together in the next
- * one, so a burst of saves costs one commit (one fsync on SQLite, one round trip on PostgreSQL) instead of
- * one each. Every write still gets its own result, from its own statements, in arrival order: a
+ * one, so a burst of saves costs one commit (one fsync) instead of one each. The store uses it on SQLite
+ * (one connection, one writer). Every write still gets its own result, from its own statements, in arrival order: a
  * compare-and-set later in a group sees the writes before it, exactly as it would one transaction later.
  * Each write runs inside a savepoint, so one that fails is rolled back alone and the others go on; its
  * caller gets its error. No caller is answered before the transaction holding its write has committed;
