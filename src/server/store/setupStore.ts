@@ -119,10 +119,11 @@ interface SaveStatements {
   updateSetup(row: Selectable<SetupTable>, expectedVersion: number): Awaitable<number>;
   /** Unless the user has a row already; the number of rows written (0 or 1). */
   insertSetup(row: Selectable<SetupTable>): Awaitable<number>;
-  insertHistory(row: Insertable<HistoryTable>): Awaitable<unknown>;
-  /** A newer version makes any undelivered older one pointless: X3 only needs the latest full set. */
-  supersede(userCode: string, at: string): Awaitable<unknown>;
-  insertOutbox(row: Insertable<OutboxTable>): Awaitable<unknown>;
+  /**
+   * A new version's history entry and outbox row, any undelivered older version of the user superseded
+   * (a newer version makes it pointless: X3 only needs the latest full set).
+   */
+  recordVersion(history: Insertable<HistoryTable>, outbox: Insertable<OutboxTable>): Awaitable<unknown>;
   savepoint(): Awaitable<unknown>;
   releaseSavepoint(): Awaitable<unknown>;
   rollbackToSavepoint(): Awaitable<unknown>;
@@ -160,15 +161,27 @@ function kyselyStatements(trx: Transaction<Database>, dialect: SqlDialect): Save
         (await trx.insertInto("setup").values(row).onConflict((oc) => oc.column("user_code").doNothing()).executeTakeFirst())
           .numInsertedOrUpdatedRows ?? 0n,
       ),
-    insertHistory: (row) => trx.insertInto("history").values(row).execute(),
-    supersede: (userCode, at) =>
-      trx
+    recordVersion: async (history, outbox) => {
+      const supersede = trx
         .updateTable("outbox")
-        .set({ state: "superseded", next_attempt_at: at })
-        .where("user_code", "=", userCode)
-        .where("state", "=", sql.lit("pending"))
-        .execute(),
-    insertOutbox: (row) => trx.insertInto("outbox").values(row).execute(),
+        .set({ state: "superseded", next_attempt_at: history.at })
+        .where("user_code", "=", history.user_code)
+        .where("state", "=", sql.lit("pending"));
+      if (dialect === "postgres") {
+        // One statement, one round trip instead of three (the pg client's socket writes were a third of a
+        // save's CPU). Every part sees the rows as they were before it: the new outbox row is not superseded.
+        await trx
+          .with("h", (db) => db.insertInto("history").values(history))
+          .with("s", () => supersede)
+          .insertInto("outbox")
+          .values(outbox)
+          .execute();
+        return;
+      }
+      await trx.insertInto("history").values(history).execute();
+      await supersede.execute();
+      await trx.insertInto("outbox").values(outbox).execute();
+    },
     savepoint: () => sql`savepoint group_write`.execute(trx),
     releaseSavepoint: () => sql`release savepoint group_write`.execute(trx),
     rollbackToSavepoint: async () => {
@@ -199,16 +212,15 @@ function sqliteStatements(raw: RawSqlite): SaveStatements {
         `insert into setup (${SETUP_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?) on conflict (user_code) do nothing`,
         r.user_code, r.flags, r.version, r.updated_at, r.updated_by, r.source, r.x3_confirmed_at,
       ),
-    insertHistory: (r) =>
-      run("insert into history (user_code, version, at, actor, source, changes) values (?, ?, ?, ?, ?, ?)", r.user_code, r.version, r.at, r.actor, r.source, r.changes),
-    supersede: (userCode, at) =>
-      run("update outbox set state = 'superseded', next_attempt_at = ? where user_code = ? and state = 'pending'", at, userCode),
-    insertOutbox: (r) =>
-      run(
+    recordVersion: (h, r) => {
+      run("insert into history (user_code, version, at, actor, source, changes) values (?, ?, ?, ?, ?, ?)", h.user_code, h.version, h.at, h.actor, h.source, h.changes);
+      run("update outbox set state = 'superseded', next_attempt_at = ? where user_code = ? and state = 'pending'", h.at, h.user_code);
+      return run(
         `insert into outbox (${OUTBOX_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         r.user_code, r.version, r.flags, r.state, r.attempts ?? 0, r.created_at, r.next_attempt_at, r.last_attempt_at ?? null,
         r.delivered_at ?? null, r.message ?? null, r.lease_owner ?? null, r.lease_until ?? null,
-      ),
+      );
+    },
     savepoint: () => run("savepoint group_write"),
     releaseSavepoint: () => run("release savepoint group_write"),
     rollbackToSavepoint: () => {
@@ -329,29 +341,30 @@ export class SetupStore {
       from: before[code],
       to: req.flags[code],
     }));
-    await st.insertHistory({
-      user_code: req.userCode,
-      version,
-      at,
-      actor: req.actor,
-      source: req.source,
-      changes: JSON.stringify(changes),
-    });
-    await st.supersede(req.userCode, at);
-    await st.insertOutbox({
-      user_code: req.userCode,
-      version,
-      lease_owner: null,
-      lease_until: null,
-      flags: flagsJson,
-      state: req.deliver ? "pending" : "delivered",
-      attempts: 0,
-      created_at: at,
-      next_attempt_at: at,
-      last_attempt_at: null,
-      delivered_at: req.deliver ? null : at,
-      message: null,
-    });
+    await st.recordVersion(
+      {
+        user_code: req.userCode,
+        version,
+        at,
+        actor: req.actor,
+        source: req.source,
+        changes: JSON.stringify(changes),
+      },
+      {
+        user_code: req.userCode,
+        version,
+        lease_owner: null,
+        lease_until: null,
+        flags: flagsJson,
+        state: req.deliver ? "pending" : "delivered",
+        attempts: 0,
+        created_at: at,
+        next_attempt_at: at,
+        last_attempt_at: null,
+        delivered_at: req.deliver ? null : at,
+        message: null,
+      },
+    );
 
     const setup: StoredSetup = {
       userCode: req.userCode,
