@@ -366,6 +366,8 @@ interface Measure {
   readonly p99OnOpenRounds: readonly number[];
   readonly firstRequestMax: number;
   readonly non2xx: number;
+  /** The non-2xx answers by status code (e.g. a 412 is a lost compare-and-set race, a 500 a failure). */
+  readonly non2xxCodes: Readonly<Record<string, number>>;
   readonly errors: number;
   /** CPU time per request, in µs: the server process's (and of it, in the kernel), and autocannon's in this process. */
   readonly cpu: { readonly server: number; readonly serverKernel: number; readonly loadGenerator: number };
@@ -401,6 +403,14 @@ async function load(url: string, kind: Kind, connections: number, states: SetupS
   });
 }
 
+function non2xxCodesOf(rounds: readonly autocannon.Result[]): Record<string, number> {
+  const codes: Record<string, number> = {};
+  for (const r of rounds) {
+    for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) if (!code.startsWith("2")) codes[code] = (codes[code] ?? 0) + (count ?? 0);
+  }
+  return codes;
+}
+
 /** Rates over the rounds together; latency percentiles are each round's, and the median of the rounds is kept. */
 function measureOf(kind: Kind, connections: number, measured: readonly Round[]): Measure {
   const rounds = measured.map((m) => m.result);
@@ -420,6 +430,7 @@ function measureOf(kind: Kind, connections: number, measured: readonly Round[]):
     p99OnOpenRounds: measured.map((m) => m.latency.onOpenConnection.p99),
     firstRequestMax: Math.max(...measured.map((m) => m.latency.firstOnConnection.max)),
     non2xx: sum((r) => r.non2xx),
+    non2xxCodes: non2xxCodesOf(rounds),
     errors: sum((r) => r.errors + r.timeouts),
     cpu: {
       server: perRequest((m) => m.server.user + m.server.system),
@@ -485,7 +496,7 @@ async function measureDatabase(label: string, databaseUrl: string | null) {
         const m = measureOf(kind, connections, rounds[kind]);
         process.stdout.write(
           `    ${kind} ×${connections}: ${m.requestsPerSecond} req/s (${m.okPerSecond} 2xx/s), p50 ${m.p50} ms, p99 ${m.p99} ms ` +
-            `(on open connections ${m.p99OnOpen} ms; first request ≤ ${m.firstRequestMax} ms), ${m.non2xx} non-2xx, ${m.errors} errors; ` +
+            `(on open connections ${m.p99OnOpen} ms; first request ≤ ${m.firstRequestMax} ms), ${m.non2xx} non-2xx ${JSON.stringify(m.non2xxCodes)}, ${m.errors} errors; ` +
             `CPU per request: server ${m.cpu.server} µs (kernel ${m.cpu.serverKernel}), autocannon ${m.cpu.loadGenerator} µs\n`,
         );
         measures.push(m);
@@ -514,7 +525,7 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
         (m.kind === "ref" ? "the issue's prototype, cached tokens and group commit, fsynced (bench/referenceSave.ts): " : "") +
         `p50 ${m.p50} ms, p99 ${m.p99} ms (rounds ${m.p99Rounds.join(" / ")}), on open connections ${m.p99OnOpen} ms (rounds ${m.p99OnOpenRounds.join(" / ")}), ` +
         `first request on a connection ≤ ${m.firstRequestMax} ms${m.kind === "bare" ? "" : `, ${round(ratio * 100, 0)} % of bare`}` +
-        `${m.non2xx ? `, ${m.non2xx} non-2xx` : ""}${m.errors ? `, ${m.errors} errors` : ""}; CPU/request: server ${m.cpu.server} µs, autocannon ${m.cpu.loadGenerator} µs`;
+        `${m.non2xx ? `, ${m.non2xx} non-2xx (${Object.entries(m.non2xxCodes).map(([code, n]) => `${code}: ${n}`).join(", ")})` : ""}${m.errors ? `, ${m.errors} errors` : ""}; CPU/request: server ${m.cpu.server} µs, autocannon ${m.cpu.loadGenerator} µs`;
       rows.push({
         name,
         value: m.kind === "bare" ? m.requestsPerSecond : m.okPerSecond,
