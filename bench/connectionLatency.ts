@@ -26,11 +26,8 @@ export class ConnectionLatencies {
   readonly attach = (client: autocannon.Client): void => {
     let answered = 0;
     client.on("response", (statusCode: number, _bytes: number, responseTime: number) => {
-      if (answered++ === 0) {
-        if (statusCode >= 200 && statusCode < 300) this.first.push(responseTime);
-      } else if (statusCode >= 200 && statusCode < 300) {
-        this.open.push(responseTime);
-      }
+      const first = answered++ === 0;
+      if (statusCode >= 200 && statusCode < 300) (first ? this.first : this.open).push(responseTime);
     });
   };
 

@@ -556,13 +556,14 @@ export class SetupStore {
   }
 
   /** Records that X3 holds `version` of the user's setup (ignored if a newer version exists). */
-  async markConfirmed(userCode: string, version: number, at: string = this.now().toISOString(), db: Db = this.db): Promise<void> {
-    if (this.raw && db === this.db) {
+  async markConfirmed(userCode: string, version: number): Promise<void> {
+    const at = this.now().toISOString();
+    if (this.raw) {
       const raw = this.raw;
       await raw.exclusive(() => raw.statement(MARK_CONFIRMED).run(at, userCode, version));
       return;
     }
-    await db
+    await this.db
       .updateTable("setup")
       .set({ x3_confirmed_at: at })
       .where("user_code", "=", userCode)
