@@ -20,6 +20,11 @@ import { loadedThemes, loadThemes, needsOtherThemes, type OtherThemes } from "./
 const BrowserPreview = lazy(() => import(/* webpackChunkName: "preview" */ "./components/BrowserPreview").then((m) => ({ default: m.BrowserPreview })));
 
 const useStyles = makeStyles({
+  /**
+   * The pane's layout, on an element inside FluentProvider: Fluent gives FluentProvider's className to the
+   * portal nodes it mounts popovers, listboxes and dialogs in, so a height or a background there would paint a
+   * full-height block over the pane whenever one opens. The provider keeps only its theme (colours, font).
+   */
   root: { minHeight: "100vh", boxSizing: "border-box", padding: `${tokens.spacingVerticalM} ${tokens.spacingHorizontalM} 0` },
   main: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, maxWidth: "960px", margin: "0 auto" },
   title: { margin: 0 },
@@ -86,19 +91,21 @@ export function App({ host, i18n }: AppProps) {
   const shown = fluentThemeOf(look, useOtherThemes(look));
   return (
     <I18nProvider i18n={i18n}>
-      <FluentProvider theme={shown.theme} className={styles.root} lang={i18n.language} data-theme={shown.name}>
-        <main className={styles.main}>
-          <Heading />
-          <PaneErrorBoundary>
-            {host ? (
-              <OutlookPane host={host} />
-            ) : (
-              <Suspense fallback={null}>
-                <BrowserPreview />
-              </Suspense>
-            )}
-          </PaneErrorBoundary>
-        </main>
+      <FluentProvider theme={shown.theme} lang={i18n.language} data-theme={shown.name}>
+        <div className={styles.root}>
+          <main className={styles.main}>
+            <Heading />
+            <PaneErrorBoundary>
+              {host ? (
+                <OutlookPane host={host} />
+              ) : (
+                <Suspense fallback={null}>
+                  <BrowserPreview />
+                </Suspense>
+              )}
+            </PaneErrorBoundary>
+          </main>
+        </div>
       </FluentProvider>
     </I18nProvider>
   );

@@ -11,16 +11,18 @@ import {
   DialogSurface,
   DialogTitle,
   makeStyles,
+  mergeClasses,
   Text,
   tokens,
 } from "@fluentui/react-components";
 import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { deleteConsequence } from "../sentences";
+import { usePageScrollLock, useModalStyles } from "./modal";
 
 const useStyles = makeStyles({
   list: { margin: `${tokens.spacingVerticalS} 0`, paddingLeft: tokens.spacingHorizontalL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
-  surface: { maxWidth: "min(480px, calc(100vw - 16px))" },
+  surface: { maxWidth: "min(480px, calc(100% - 24px))" },
 });
 
 export interface ConfirmDeleteDialogProps {
@@ -34,10 +36,12 @@ export interface ConfirmDeleteDialogProps {
 
 export function ConfirmDeleteDialog({ open, codes, onConfirm, onCancel }: ConfirmDeleteDialogProps) {
   const styles = useStyles();
+  const modal = useModalStyles();
   const { t } = useTranslation();
+  usePageScrollLock(open);
   return (
     <Dialog open={open} modalType="alert" onOpenChange={(_, data) => !data.open && onCancel()}>
-      <DialogSurface className={styles.surface}>
+      <DialogSurface className={mergeClasses(styles.surface, modal.surface)}>
         <DialogBody>
           <DialogTitle>{t("confirmDelete.title", { count: codes.length })}</DialogTitle>
           <DialogContent>
@@ -51,7 +55,7 @@ export function ConfirmDeleteDialog({ open, codes, onConfirm, onCancel }: Confir
             <Text>{t("confirmDelete.irreversible")}</Text>
           </DialogContent>
           {/* Cancel comes first and takes the focus: a stray Enter or Space never turns a deletion on. */}
-          <DialogActions>
+          <DialogActions className={modal.actions}>
             <Button onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
             <Button appearance="primary" onClick={onConfirm}>
               {t("confirmDelete.confirm", { count: codes.length })}

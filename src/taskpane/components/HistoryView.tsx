@@ -13,6 +13,7 @@ import {
   DialogSurface,
   DialogTitle,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -28,6 +29,7 @@ import { type FlagCode, type Flags, isFlagCode } from "../../core/flags";
 import type { HistoryEntry, SyncSetup } from "../../core/setup";
 import { deletionsTurnedOn } from "../presets";
 import { DeletionWarnings, FlagChange } from "./FlagChange";
+import { usePageScrollLock, useModalStyles } from "./modal";
 import { type ApiClient, ApiError } from "../api";
 import { problemText } from "../problems";
 
@@ -55,7 +57,7 @@ const useStyles = makeStyles({
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   quiet: { color: tokens.colorNeutralForeground3 },
   more: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
-  dialog: { maxWidth: "min(520px, calc(100vw - 16px))" },
+  dialog: { maxWidth: "min(520px, calc(100% - 24px))" },
 });
 
 export interface HistoryViewProps {
@@ -390,12 +392,14 @@ interface RestoreDialogProps {
  */
 function RestoreDialog({ open, entry, userName, target, currentFlags, comparable, unsavedChanges, onConfirm, onCancel }: RestoreDialogProps) {
   const styles = useStyles();
+  const modal = useModalStyles();
+  usePageScrollLock(open);
   const { t } = useTranslation();
   const changes = target && currentFlags ? (Object.keys(target) as FlagCode[]).filter((c) => target[c] !== currentFlags[c]) : null;
   const deletions = target && currentFlags ? deletionsTurnedOn(currentFlags, target) : [];
   return (
     <Dialog open={open} modalType="alert" onOpenChange={(_, data) => !data.open && onCancel()}>
-      <DialogSurface className={styles.dialog}>
+      <DialogSurface className={mergeClasses(styles.dialog, modal.surface)}>
         <DialogBody>
           <DialogTitle>{t("admin.history.confirmTitle", { version: entry?.version ?? "", name: userName })}</DialogTitle>
           <DialogContent className={styles.box}>
@@ -414,7 +418,7 @@ function RestoreDialog({ open, entry, userName, target, currentFlags, comparable
             <DeletionWarnings codes={deletions} />
             {unsavedChanges > 0 && <Text weight="semibold">{t("admin.history.confirmUnsaved", { count: unsavedChanges })}</Text>}
           </DialogContent>
-          <DialogActions>
+          <DialogActions className={modal.actions}>
             <Button onClick={onCancel}>{t("admin.history.confirmCancel")}</Button>
             <Button appearance="primary" disabled={comparable && target === null} onClick={onConfirm}>
               {t("admin.history.confirmRestore")}

@@ -12,6 +12,7 @@ import {
   DialogSurface,
   DialogTitle,
   makeStyles,
+  mergeClasses,
   Radio,
   RadioGroup,
   Text,
@@ -24,9 +25,10 @@ import type { Locks } from "../../core/policy";
 import { applyPreset, deletionsTurnedOn, type Preset, PRESETS } from "../presets";
 import { listOf } from "../listFormat";
 import { DeletionWarnings, FlagChange } from "./FlagChange";
+import { usePageScrollLock, useModalStyles } from "./modal";
 
 const useStyles = makeStyles({
-  surface: { maxWidth: "min(560px, calc(100vw - 16px))" },
+  surface: { maxWidth: "min(560px, calc(100% - 24px))" },
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   muted: { color: tokens.colorNeutralForeground3 },
@@ -44,6 +46,8 @@ export interface PresetsDialogProps {
 
 export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onClose }: PresetsDialogProps) {
   const styles = useStyles();
+  const modal = useModalStyles();
+  usePageScrollLock(open);
   const { t, i18n } = useTranslation();
   const [preset, setPreset] = useState<Preset | null>(null);
   // Each opening starts from no choice.
@@ -54,7 +58,7 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
   const deletions = result ? deletionsTurnedOn(current, result.flags) : [];
   return (
     <Dialog open={open} onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface className={styles.surface}>
+      <DialogSurface className={mergeClasses(styles.surface, modal.surface)}>
         <DialogBody>
           <DialogTitle>{t("presets.title")}</DialogTitle>
           <DialogContent className={styles.content}>
@@ -86,7 +90,7 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
             </section>
             <DeletionWarnings codes={deletions} />
           </DialogContent>
-          <DialogActions>
+          <DialogActions className={modal.actions}>
             <Button appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>
               {t("presets.apply")}
             </Button>
