@@ -45,7 +45,10 @@ export const X3ConfirmationSchema = z.strictObject({
   confirmed: z.boolean(),
   /** When X3 last confirmed it; with confirmed false: "not confirmed by X3 since". */
   lastConfirmedAt: z.iso.datetime().nullable(),
-  /** X3 answered, and holds no SYNCPAR row for the user although a setup was accepted (removed in X3). */
+  /**
+   * X3 answered, and holds no SYNCPAR row for the user: never created (version 0: what is shown are the
+   * defaults) or removed in X3 since a setup was accepted.
+   */
   missing: z.boolean(),
 });
 export type X3Confirmation = z.output<typeof X3ConfirmationSchema>;
@@ -163,4 +166,4 @@ export const ProblemSchema = z.object({
 });
 export type Problem = z.output<typeof ProblemSchema>;
 
-export { etagOf, versionFromEtag } from "./etag";
+export { etagOf } from "./etag";

@@ -21,6 +21,8 @@ export interface SetupServiceOptions {
 
 const DEFAULT_OPTIONS: SetupServiceOptions = { deliveryBudgetMs: 3000, readBudgetMs: 2500 };
 const NO_ROW = Symbol("X3 has no SYNCPAR row");
+/** The expected version of a write whose If-Match was a weak tag: no setup has it (a weak tag never matches). */
+export const WEAK_TAG = -1;
 const UNREACHABLE = Symbol("X3 did not answer");
 type X3Read = { readonly flags: Flags } | typeof NO_ROW | typeof UNREACHABLE;
 
@@ -52,7 +54,8 @@ export class SetupService {
     const [{ setup: stored, delivery }, { policy }] = await Promise.all([this.store.snapshot(userCode), this.policy()]);
     const x3 = await this.readX3(userCode);
     const settled = await this.reconcile(userCode, stored, delivery, x3, policy);
-    if (!settled) return this.present(userCode, null, policy, false);
+    // Nothing stored and no row in X3: the defaults are shown, and X3 is said to have no setup yet.
+    if (!settled) return this.present(userCode, null, policy, false, x3 === NO_ROW);
     const now = await this.store.delivery(userCode);
     const confirmed = x3 !== UNREACHABLE && flagsEqual(settled.flags, x3);
     const missing = x3 === NO_ROW && now.state !== "pending";
@@ -168,7 +171,9 @@ export class SetupService {
       throw new ProblemError(
         412,
         "version-mismatch",
-        `The setup is at version ${current.version}; you started from version ${expectedVersion}.`,
+        expectedVersion === WEAK_TAG
+          ? `The setup is at version ${current.version}; a weak ETag (W/"…") never matches If-Match, which compares strongly: send "${current.version}".`
+          : `The setup is at version ${current.version}; you started from version ${expectedVersion}.`,
         { current },
         { etag: etagOf(current.version) },
       );
@@ -260,7 +265,7 @@ export class SetupService {
         updatedBy: null,
         source: "default",
         delivery: { state: "none", version: 0, at: null, nextAttemptAt: null, message: null },
-        x3: { confirmed: false, lastConfirmedAt: null, missing: false },
+        x3: { confirmed: false, lastConfirmedAt: null, missing: missingInX3 },
         locks,
       };
     }

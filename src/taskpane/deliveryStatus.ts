@@ -16,7 +16,7 @@ export function statusLine(
   if (opts.saving) return { key: "status.saving", params: {}, tone: "info" };
   if (opts.phase === "loading") return { key: "status.loading", params: {}, tone: "info" };
   if (opts.phase === "cached" || !server) return { key: "status.cached", params: {}, tone: "info" };
-  if (server.x3.missing) return { key: "status.missingInX3", params: {}, tone: "warning" };
+  if (server.x3.missing) return { key: server.version === 0 ? "status.noSetupInX3" : "status.missingInX3", params: {}, tone: "warning" };
   const d = server.delivery;
   switch (d.state) {
     case "delivered":
@@ -27,7 +27,10 @@ export function statusLine(
           : { key: "status.notConfirmedNever", params: {}, tone: "warning" };
       }
       // Taken from X3 (a first read, or an edit made in GESSYP): nobody saved it from here.
-      if (server.source === "x3") return { key: "status.fromX3", params: { time: opts.formatTime(d.at ?? server.updatedAt ?? "") }, tone: "success" };
+      // The time is X3's latest confirmation (this read's), not when the row was first taken in.
+      if (server.source === "x3") {
+        return { key: "status.fromX3", params: { time: opts.formatTime(server.x3.lastConfirmedAt ?? d.at ?? server.updatedAt ?? "") }, tone: "success" };
+      }
       return { key: "status.savedToX3", params: { time: d.at ? opts.formatTime(d.at) : "" }, tone: "success" };
     case "pending":
       return d.message && d.nextAttemptAt

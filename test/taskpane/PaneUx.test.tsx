@@ -267,6 +267,20 @@ describe("administrators", () => {
     expect(screen.getByTestId("dirty").textContent).toBe("1 unsaved change");
   });
 
+  it("say they are an administrator beside their own name, never beside the user whose setup they opened", async () => {
+    const server = withLdupont(fakeServer());
+    const { user } = await ready(server);
+    const header = () => screen.getByTestId("user-name").parentElement!;
+    await waitFor(() => expect(within(header()).queryByText("Administrator")).not.toBeNull());
+    const picker = await screen.findByRole("combobox", { name: /Open the setup of/ }, { timeout: 10_000 });
+    await user.clear(picker);
+    await user.type(picker, "dupont");
+    await user.click(await screen.findByRole("option", { name: /Louise Dupont \(LDUPONT\)/ }, { timeout: 5000 }));
+    await waitFor(() => expect(screen.getByTestId("user-code").textContent).toBe("LDUPONT"));
+    expect(header().textContent).toBe("Setup forLouise DupontLDUPONT");
+    expect(screen.queryByText("Administrator")).toBeNull();
+  });
+
   it("a user who is not an administrator has no picker", async () => {
     const server = fakeServer();
     await ready(server);
@@ -275,6 +289,21 @@ describe("administrators", () => {
     expect(server.requests).toContain("GET /api/v1/me");
     expect(screen.queryByText("Administrator")).toBeNull();
     expect(screen.queryByRole("combobox")).toBeNull();
+  });
+});
+
+describe("a user X3 has no setup for yet", () => {
+  it("is told so, sees the defaults, and may save them to create the setup in X3", async () => {
+    const fresh = setupOf(allFlags(false), 0);
+    const server = fakeServer({ ...fresh, x3: { ...fresh.x3, missing: true } });
+    const { user } = await ready(server);
+    await waitFor(() => expect(screen.getByRole("status").textContent).toBe("X3 has no setup for you yet: these are the defaults. Save to create it."));
+    const save = screen.getByRole("button", { name: "Save" });
+    expect(save.hasAttribute("disabled")).toBe(false);
+    expect(screen.getByRole("button", { name: "Discard" }).hasAttribute("disabled")).toBe(true);
+    await user.click(save);
+    await waitFor(() => expect(server.puts).toEqual([{ flags: allFlags(false), ifMatch: '"0"' }]));
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/Saved to X3 at/));
   });
 });
 

@@ -11,7 +11,6 @@ import {
   Button,
   Caption1,
   makeStyles,
-  mergeClasses,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -59,7 +58,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
     borderTop: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
-  status: { flexBasis: "100%", minHeight: tokens.lineHeightBase300 },
+  statusLine: { flexBasis: "100%", minHeight: tokens.lineHeightBase300 },
+  dirty: { marginRight: tokens.spacingHorizontalS, verticalAlign: "text-bottom" },
   success: { color: tokens.colorPaletteGreenForeground1 },
   warning: { color: tokens.colorPaletteMarigoldForeground1 },
   error: { color: tokens.colorPaletteRedForeground1 },
@@ -257,7 +257,8 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
           <Text className={styles.code} data-testid="user-code">
             {state.userCode}
           </Text>
-          {administrator && <Badge appearance="tint">{t("header.administrator")}</Badge>}
+          {/* Beside someone else's name it would read as their role: it says the signed-in user's. */}
+          {administrator && !subject && <Badge appearance="tint">{t("header.administrator")}</Badge>}
         </div>
         {api && administrator && self && (
           <LazyBoundary fallback={null}>
@@ -343,14 +344,18 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
         <Button disabled={!dirty || state.saving} onClick={() => void discard()}>
           {t("actions.discard")}
         </Button>
-        {dirty && (
-          <Badge appearance="outline" color="warning" data-testid="dirty">
-            {t("status.unsaved", { count: dirtyFlags.length })}
-          </Badge>
-        )}
-        <Text role="status" aria-live="polite" className={mergeClasses(styles.status, status ? styles[status.tone] : undefined)} data-testid="status">
-          {status ? t(status.key, { ...status.params, context: subject ? "other" : undefined }) : ""}
-        </Text>
+        {/* The count and the status share a line, the sentence flowing after the badge: at 320 px the bar
+            keeps to two rows of buttons and text, not one row each. */}
+        <div className={styles.statusLine}>
+          {dirty && (
+            <Badge appearance="outline" color="warning" data-testid="dirty" className={styles.dirty}>
+              {t("status.unsaved", { count: dirtyFlags.length })}
+            </Badge>
+          )}
+          <Text role="status" aria-live="polite" className={status ? styles[status.tone] : undefined} data-testid="status">
+            {status ? t(status.key, { ...status.params, context: subject ? "other" : undefined }) : ""}
+          </Text>
+        </div>
       </div>
 
       {confirmUsed && (

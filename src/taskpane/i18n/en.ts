@@ -123,6 +123,8 @@ export const en = {
     rejected: "X3 rejected the change: {{message}}",
     notSavedYet: "Not saved to X3 yet.",
     fromX3: "As X3 holds it (read at {{time}}).",
+    noSetupInX3: "X3 has no setup for you yet: these are the defaults. Save to create it.",
+    noSetupInX3_other: "X3 has no setup for this user yet: these are the defaults. Save to create it.",
     missingInX3: "X3 holds no setup for you any more (it was removed in X3). Save to write this one again.",
     missingInX3_other: "X3 holds no setup for this user any more (it was removed in X3). Save to write this one again.",
     unsaved_one: "{{count}} unsaved change",

@@ -47,7 +47,7 @@ export const fr: Resources = {
     label: "Créer appel X3",
     text: "Sans objet : Outlook n'a pas d'élément « appel », un appel ne peut donc jamais être créé depuis Outlook.",
   },
-  actions: { save: "Enregistrer", discard: "Annuler les modifications", retry: "Réessayer" },
+  actions: { save: "Enregistrer", discard: "Ignorer", retry: "Réessayer" },
   matrix: {
     allEntities: "Toutes les entités à la fois",
     all: "Tout",
@@ -144,6 +144,8 @@ export const fr: Resources = {
     rejected: "X3 a refusé la modification : {{message}}",
     notSavedYet: "Pas encore enregistré dans X3.",
     fromX3: "Tel que X3 le détient (lu à {{time}}).",
+    noSetupInX3: "X3 n'a pas encore de paramétrage pour vous : voici les valeurs par défaut. Enregistrez pour le créer.",
+    noSetupInX3_other: "X3 n'a pas encore de paramétrage pour cet utilisateur : voici les valeurs par défaut. Enregistrez pour le créer.",
     missingInX3: "X3 ne détient plus de paramétrage pour vous (il a été supprimé dans X3). Enregistrez pour réécrire celui-ci.",
     missingInX3_other: "X3 ne détient plus de paramétrage pour cet utilisateur (il a été supprimé dans X3). Enregistrez pour réécrire celui-ci.",
     unsaved_one: "{{count}} modification non enregistrée",
