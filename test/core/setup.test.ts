@@ -1,6 +1,7 @@
 import { allFlags } from "../../src/core/flags";
 import { mergeFlags } from "../../src/core/merge";
-import { FlagsSchema, SetupUpdateSchema, UserCodeSchema, versionFromEtag } from "../../src/core/setup";
+import { MAX_VERSION, parseIfMatch } from "../../src/core/etag";
+import { FlagsSchema, SetupUpdateSchema, UserCodeSchema } from "../../src/core/setup";
 
 describe("the setup payload schema", () => {
   const flags = allFlags(false);
@@ -24,11 +25,16 @@ describe("the setup payload schema", () => {
     for (const bad of ["", "../etc", "JSMITH'", "A".repeat(11), "é"]) expect(UserCodeSchema.safeParse(bad).success).toBe(false);
   });
 
-  it("reads only our strong ETags", () => {
-    expect(versionFromEtag('"12"')).toBe(12);
-    expect(versionFromEtag('W/"12"')).toBeNull();
-    expect(versionFromEtag("*")).toBeNull();
-    expect(versionFromEtag(undefined)).toBeNull();
+  it("reads If-Match as one of our strong ETags, a weak tag, `*`, or something malformed", () => {
+    expect(parseIfMatch('"12"')).toEqual({ kind: "version", version: 12 });
+    expect(parseIfMatch(' "0" ')).toEqual({ kind: "version", version: 0 });
+    expect(parseIfMatch('W/"12"')).toEqual({ kind: "weak", version: 12 });
+    expect(parseIfMatch('W/"x"')).toEqual({ kind: "weak", version: null });
+    expect(parseIfMatch("*")).toEqual({ kind: "any" });
+    expect(parseIfMatch(`"${MAX_VERSION}"`)).toEqual({ kind: "version", version: MAX_VERSION });
+    for (const bad of ["banana", '"banana"', "12", '"-1"', '"1.5"', '""', '"1", "2"', `"${MAX_VERSION + 1}"`, '"99999999999"']) {
+      expect([bad, parseIfMatch(bad)]).toEqual([bad, { kind: "malformed" }]);
+    }
   });
 });
 

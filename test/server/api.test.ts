@@ -97,6 +97,8 @@ describe("a user's setup", () => {
     expect(res.headers.etag).toBe('"0"');
     const setup = res.json() as SyncSetup;
     expect(setup).toMatchObject({ userCode: "JSMITH", version: 0, source: "default", delivery: { state: "none" } });
+    // X3 answered and has no row: the pane says X3 has no setup yet, and offers to save these defaults.
+    expect(setup.x3).toEqual({ confirmed: false, lastConfirmedAt: null, missing: true });
     expect(Object.keys(setup.flags)).toHaveLength(23);
     expect(Object.values(setup.flags).every((v) => v === false)).toBe(true);
   });
@@ -105,6 +107,34 @@ describe("a user's setup", () => {
     const res = await put("/api/v1/setups/JSMITH", jsmith, { flags: flagsWith({}) });
     expect(res.statusCode).toBe(428);
     expect(res.json().code).toBe("if-match-required");
+  });
+
+  it("answers each kind of If-Match for what it is, and writes nothing for any of them", async () => {
+    // ADMIN's own: the other tests of this file start from JSMITH having nothing stored, and MCLARK as X3 seeds it.
+    const read = await h.app.inject({ url: "/api/v1/setups/ADMIN", headers: admin });
+    const first = await put("/api/v1/setups/ADMIN", { ...admin, "if-match": read.headers.etag as string }, { flags: flagsWith({ COROTKCRE: true }) });
+    expect(first.statusCode).toBe(200);
+    const v = (first.json() as SyncSetup).version;
+    const attempt = (ifMatch: string) => put("/api/v1/setups/ADMIN", { ...admin, "if-match": ifMatch }, { flags: flagsWith({ TSKADXCRE: true }) });
+
+    // Not an entity tag of ours: the client's mistake, named with the form expected.
+    for (const bad of ["banana", '"banana"', "1", '"1", "2"', '"99999999999"']) {
+      const res = await attempt(bad);
+      expect([bad, res.statusCode, res.json().code]).toEqual([bad, 400, "invalid-request"]);
+      expect(res.json().detail).toMatch(/version number in double quotes, e\.g\. "3"/);
+    }
+    // "Any version" is never accepted: a write names the version it was made from.
+    const any = await attempt("*");
+    expect([any.statusCode, any.json().code]).toEqual([428, "if-match-required"]);
+    expect(any.json().detail).toMatch(/If-Match: \* is not accepted/);
+    // A weak tag never matches under If-Match's strong comparison, even the current version's: 412, said so.
+    const weak = await attempt(`W/"${v}"`);
+    expect([weak.statusCode, weak.json().code]).toEqual([412, "version-mismatch"]);
+    expect(weak.json().detail).toBe(`The setup is at version ${v}; a weak ETag (W/"…") never matches If-Match, which compares strongly: send "${v}".`);
+    expect(weak.json().detail).not.toMatch(/-1/);
+    expect(weak.json().current).toMatchObject({ version: v });
+
+    expect(await h.store.get("ADMIN")).toMatchObject({ version: v, flags: { TSKADXCRE: false } });
   });
 
   it("refuses bad bodies with 400, 413 or 415 and writes nothing", async () => {

@@ -13,8 +13,9 @@ import {
   SetupUpdateSchema,
   type SyncSetup,
   UserCodeSchema,
-  versionFromEtag,
 } from "../../core/setup";
+import { MAX_VERSION, parseIfMatch } from "../../core/etag";
+import { WEAK_TAG } from "../setupService";
 import type { Directory } from "../directory";
 import { ProblemError } from "../problems";
 import type { SetupService } from "../setupService";
@@ -28,11 +29,25 @@ export interface SetupRouteOptions {
   readonly x3: X3Port;
 }
 
-/** The If-Match version of a write: 428 without one; a tag that is not ours can only be stale. */
+/**
+ * The If-Match version of a write: 428 without one, or with `*` (a write names the version it was made
+ * from); 400 for a value that is no entity tag of ours; a weak tag never matches (If-Match compares
+ * strongly), so it goes on as a version no setup has and is answered 412 with the current state.
+ */
 export function expectedVersion(request: FastifyRequest): number {
-  const ifMatch = request.headers["if-match"];
-  if (!ifMatch) throw new ProblemError(428, "if-match-required", "Send the ETag of what you edited in If-Match.");
-  return versionFromEtag(ifMatch) ?? -1;
+  const header = request.headers["if-match"];
+  if (!header) throw new ProblemError(428, "if-match-required", 'Send the ETag of what you edited in If-Match, e.g. If-Match: "3".');
+  const ifMatch = parseIfMatch(header);
+  switch (ifMatch.kind) {
+    case "version":
+      return ifMatch.version;
+    case "weak":
+      return WEAK_TAG;
+    case "any":
+      throw new ProblemError(428, "if-match-required", 'If-Match: * is not accepted: send the ETag of the version you edited, e.g. If-Match: "3".');
+    case "malformed":
+      throw new ProblemError(400, "invalid-request", `If-Match must be one ETag of this API: a version number in double quotes, e.g. "3" (at most ${MAX_VERSION}).`);
+  }
 }
 
 export function requireAdministrator(request: FastifyRequest): void {
