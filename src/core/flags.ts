@@ -7,7 +7,8 @@
  *   CRE create · UPD update · DLT delete
  *
  * Labels and help texts are the GESSYP help page's (seed), with its two copy errors mended:
- * "Update Outlook call" speaks of an update, "Delete X3 appt." of a deletion.
+ * "Update Outlook call" speaks of an update, "Delete X3 appt." of a deletion; and where GESSYP's check
+ * box says "If it is checked", the pane's switch says "When it is on".
  */
 
 export const ENTITIES = ["contact", "task", "call", "appointment"] as const;
@@ -59,7 +60,7 @@ type Texts = { readonly label: string; readonly help: string };
 const TEXTS: Readonly<Record<SyncparCode, Texts>> = {
   COROTKCRE: {
     label: "Create Outlook contact",
-    help: "If it is checked, this flag authorizes the creation of Outlook contacts.",
+    help: "When it is on, this flag authorizes the creation of Outlook contacts.",
   },
   CORADXCRE: {
     label: "Create X3 contact",
@@ -67,53 +68,53 @@ const TEXTS: Readonly<Record<SyncparCode, Texts>> = {
       "An Outlook contact represents a temporary data used to store in Sage X3 the information coming from an " +
       "Outlook contact. Indeed, an Outlook contact is not necessarily a contact known in the database. It can be " +
       "later on generated as a contact or it can never be transformed into one. It can also be used within the " +
-      "framework of the creations of CRM activities. If it is checked, this flag authorizes the creation of " +
+      "framework of the creations of CRM activities. When it is on, this flag authorizes the creation of " +
       "Outlook contacts in Sage X3.",
   },
   COROTKUPD: {
     label: "Update Outlook contact",
-    help: "If it is checked, this flag authorizes the update of Outlook contacts.",
+    help: "When it is on, this flag authorizes the update of Outlook contacts.",
   },
   CORADXUPD: {
     label: "Update X3 contact",
-    help: "If it is checked, this flag authorizes the update of Outlook contacts in Sage X3 Enterprise.",
+    help: "When it is on, this flag authorizes the update of Outlook contacts in Sage X3 Enterprise.",
   },
   COROTKDLT: {
     label: "Delete Outlook contact",
-    help: "If it is checked, this flag authorizes the deletion of Outlook contacts.",
+    help: "When it is on, this flag authorizes the deletion of Outlook contacts.",
   },
   CORADXDLT: {
     label: "Delete X3 contact",
-    help: "If it is checked, this flag authorizes the deletion of Outlook contacts in Sage X3.",
+    help: "When it is on, this flag authorizes the deletion of Outlook contacts in Sage X3.",
   },
   TSKOTKCRE: {
     label: "Create Outlook task",
-    help: "If it is checked, this flag authorizes the creation of tasks in Outlook.",
+    help: "When it is on, this flag authorizes the creation of tasks in Outlook.",
   },
   TSKADXCRE: {
     label: "Create X3 task",
-    help: "If it is checked, this flag authorizes the creation of tasks in Sage X3.",
+    help: "When it is on, this flag authorizes the creation of tasks in Sage X3.",
   },
   TSKOTKUPD: {
     label: "Update Outlook task",
-    help: "If it is checked, this flag authorizes the update of tasks in Outlook.",
+    help: "When it is on, this flag authorizes the update of tasks in Outlook.",
   },
   TSKADXUPD: {
     label: "Update X3 task",
-    help: "If it is checked, this flag authorizes the update of tasks in Sage X3.",
+    help: "When it is on, this flag authorizes the update of tasks in Sage X3.",
   },
   TSKOTKDLT: {
     label: "Delete Outlook task",
-    help: "If it is checked, this flag authorizes the deletion of tasks from Outlook.",
+    help: "When it is on, this flag authorizes the deletion of tasks from Outlook.",
   },
   TSKADXDLT: {
     label: "Delete X3 task",
-    help: "If it is checked, this flag authorizes the deletion of tasks in Sage X3.",
+    help: "When it is on, this flag authorizes the deletion of tasks in Sage X3.",
   },
   CLLOTKCRE: {
     label: "Create Outlook call",
     help:
-      "If it is checked, this flag authorizes the creation of calls in the Outlook task workbench. The original " +
+      "When it is on, this flag authorizes the creation of calls in the Outlook task workbench. The original " +
       "X3 call is also generated in the Outlook task workbench further to the synchronization.",
   },
   CLLADXCRE: {
@@ -125,50 +126,50 @@ const TEXTS: Readonly<Record<SyncparCode, Texts>> = {
   CLLOTKUPD: {
     label: "Update Outlook call",
     help:
-      "If it is checked, this flag authorizes the update of calls in the Outlook task workbench. The original " +
+      "When it is on, this flag authorizes the update of calls in the Outlook task workbench. The original " +
       "X3 call is also updated in the Outlook task workbench further to the synchronization.",
   },
   CLLADXUPD: {
     label: "Update X3 call",
     help:
-      "If it is checked, this flag authorizes the update of calls in Sage X3. The X3 call is thus updated in the " +
+      "When it is on, this flag authorizes the update of calls in Sage X3. The X3 call is thus updated in the " +
       "Outlook task workbench and further to the synchronization, it is also modified in Sage X3.",
   },
   CLLOTKDLT: {
     label: "Delete Outlook call",
     help:
-      "If it is checked, this flag authorizes the deletion of calls from the Outlook task workbench. The original " +
+      "When it is on, this flag authorizes the deletion of calls from the Outlook task workbench. The original " +
       "X3 call is also deleted from the Outlook task workbench further to the synchronization.",
   },
   CLLADXDLT: {
     label: "Delete X3 call",
     help:
-      "If it is checked, this flag authorizes the deletion of calls in Sage X3. The X3 call is thus deleted from " +
+      "When it is on, this flag authorizes the deletion of calls in Sage X3. The X3 call is thus deleted from " +
       "the Outlook task workbench and further to the synchronization, it is also deleted from Sage X3.",
   },
   BAPOTKCRE: {
     label: "Create Outlook appt.",
-    help: "If it is checked, this flag authorizes the creation of appointments in Outlook.",
+    help: "When it is on, this flag authorizes the creation of appointments in Outlook.",
   },
   BAPADXCRE: {
     label: "Create X3 appt.",
-    help: "If it is checked, this flag authorizes the creation of appointments in Sage X3.",
+    help: "When it is on, this flag authorizes the creation of appointments in Sage X3.",
   },
   BAPOTKUPD: {
     label: "Update Outlook appt.",
-    help: "If it is checked, this flag authorizes the update of appointments in Outlook.",
+    help: "When it is on, this flag authorizes the update of appointments in Outlook.",
   },
   BAPADXUPD: {
     label: "Update X3 appt.",
-    help: "If it is checked, this flag authorizes the update of appointments in Sage X3.",
+    help: "When it is on, this flag authorizes the update of appointments in Sage X3.",
   },
   BAPOTKDLT: {
     label: "Delete Outlook appt.",
-    help: "If it is checked, this flag authorizes the deletion of appointments from Outlook.",
+    help: "When it is on, this flag authorizes the deletion of appointments from Outlook.",
   },
   BAPADXDLT: {
     label: "Delete X3 appt.",
-    help: "If it is checked, this flag authorizes the deletion of appointments in Sage X3.",
+    help: "When it is on, this flag authorizes the deletion of appointments in Sage X3.",
   },
 };
 

@@ -39,7 +39,7 @@ describe("the SYNCPAR flag catalogue", () => {
   it("mends the seed's two copy errors", () => {
     expect(flagDefinition("CLLOTKUPD").help).toMatch(/also updated in the Outlook task workbench/);
     expect(flagDefinition("CLLOTKUPD").help).not.toMatch(/deleted/);
-    expect(flagDefinition("BAPADXDLT").help).toBe("If it is checked, this flag authorizes the deletion of appointments in Sage X3.");
+    expect(flagDefinition("BAPADXDLT").help).toBe("When it is on, this flag authorizes the deletion of appointments in Sage X3.");
   });
 
   it("gives every flag a help text", () => {

@@ -67,6 +67,7 @@ const useStyles = makeStyles({
   lock: { ...typographyStyles.caption1, display: "block", color: tokens.colorNeutralForeground3, paddingLeft: "52px", paddingBottom: tokens.spacingVerticalXS },
   columns: { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(min(100%, 240px), 1fr))", columnGap: tokens.spacingHorizontalXL },
   columnChecks: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalS },
+  allLabel: { color: tokens.colorNeutralForeground1 },
 });
 
 export interface FlagMatrixProps {
@@ -95,12 +96,15 @@ function allState(flags: Flags, codes: readonly FlagCode[]): CheckboxProps["chec
 }
 
 function AllToggle({ codes, label, visibleLabel, props }: { codes: FlagCode[]; label: string; visibleLabel: string; props: FlagMatrixProps }) {
+  const styles = useStyles();
   const state = allState(props.flags, codes);
+  const disabled = props.disabled || codes.length === 0;
   return (
     <Checkbox
       checked={codes.length ? state : false}
-      disabled={props.disabled || codes.length === 0}
-      label={visibleLabel}
+      disabled={disabled}
+      // Fluent greys an unchecked box's label, which reads as disabled: only a disabled one is grey here.
+      label={{ children: visibleLabel, className: disabled ? undefined : styles.allLabel }}
       aria-label={label}
       // Mixed or off → all on; all on → all off.
       onChange={() => props.onRequest(Object.fromEntries(codes.map((c) => [c, state !== true])) as Partial<Flags>)}

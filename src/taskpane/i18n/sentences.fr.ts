@@ -64,52 +64,52 @@ export const sentencesFr: typeof sentencesEn = {
   bothWaysDeletion:
     "Les suppressions se font dans les deux sens pour {{object}} : supprimer {{one}} dans Outlook ou dans X3 {{pronoun}} supprime aussi de l'autre côté.",
   help: {
-    COROTKCRE: "Si cet indicateur est coché, la création des contacts Outlook est autorisée.",
+    COROTKCRE: "Quand cet indicateur est activé, la création des contacts Outlook est autorisée.",
     CORADXCRE:
       "Un contact Outlook est une donnée temporaire qui sert à conserver dans Sage X3 les informations provenant " +
       "d'un contact Outlook. En effet, un contact Outlook n'est pas nécessairement un contact connu dans la base : " +
       "il peut être transformé en contact par la suite, ou ne jamais l'être. Il peut aussi servir dans le cadre de " +
-      "la création d'activités CRM. Si cet indicateur est coché, la création des contacts Outlook dans Sage X3 est " +
+      "la création d'activités CRM. Quand cet indicateur est activé, la création des contacts Outlook dans Sage X3 est " +
       "autorisée.",
-    COROTKUPD: "Si cet indicateur est coché, la mise à jour des contacts Outlook est autorisée.",
-    CORADXUPD: "Si cet indicateur est coché, la mise à jour des contacts Outlook dans Sage X3 Enterprise est autorisée.",
-    COROTKDLT: "Si cet indicateur est coché, la suppression des contacts Outlook est autorisée.",
-    CORADXDLT: "Si cet indicateur est coché, la suppression des contacts Outlook dans Sage X3 est autorisée.",
-    TSKOTKCRE: "Si cet indicateur est coché, la création de tâches dans Outlook est autorisée.",
-    TSKADXCRE: "Si cet indicateur est coché, la création de tâches dans Sage X3 est autorisée.",
-    TSKOTKUPD: "Si cet indicateur est coché, la mise à jour des tâches dans Outlook est autorisée.",
-    TSKADXUPD: "Si cet indicateur est coché, la mise à jour des tâches dans Sage X3 est autorisée.",
-    TSKOTKDLT: "Si cet indicateur est coché, la suppression des tâches dans Outlook est autorisée.",
-    TSKADXDLT: "Si cet indicateur est coché, la suppression des tâches dans Sage X3 est autorisée.",
+    COROTKUPD: "Quand cet indicateur est activé, la mise à jour des contacts Outlook est autorisée.",
+    CORADXUPD: "Quand cet indicateur est activé, la mise à jour des contacts Outlook dans Sage X3 Enterprise est autorisée.",
+    COROTKDLT: "Quand cet indicateur est activé, la suppression des contacts Outlook est autorisée.",
+    CORADXDLT: "Quand cet indicateur est activé, la suppression des contacts Outlook dans Sage X3 est autorisée.",
+    TSKOTKCRE: "Quand cet indicateur est activé, la création de tâches dans Outlook est autorisée.",
+    TSKADXCRE: "Quand cet indicateur est activé, la création de tâches dans Sage X3 est autorisée.",
+    TSKOTKUPD: "Quand cet indicateur est activé, la mise à jour des tâches dans Outlook est autorisée.",
+    TSKADXUPD: "Quand cet indicateur est activé, la mise à jour des tâches dans Sage X3 est autorisée.",
+    TSKOTKDLT: "Quand cet indicateur est activé, la suppression des tâches dans Outlook est autorisée.",
+    TSKADXDLT: "Quand cet indicateur est activé, la suppression des tâches dans Sage X3 est autorisée.",
     CLLOTKCRE:
-      "Si cet indicateur est coché, la création d'appels dans le plan de travail des tâches d'Outlook est autorisée. " +
+      "Quand cet indicateur est activé, la création d'appels dans le plan de travail des tâches d'Outlook est autorisée. " +
       "À l'issue de la synchronisation, l'appel X3 d'origine est lui aussi créé dans le plan de travail des tâches " +
       "d'Outlook.",
     CLLADXCRE:
       "Absent de l'écran GESSYP : Outlook n'a pas d'élément « appel », un appel ne peut donc jamais être créé " +
       "depuis Outlook. Cet indicateur reste toujours désactivé.",
     CLLOTKUPD:
-      "Si cet indicateur est coché, la mise à jour des appels dans le plan de travail des tâches d'Outlook est " +
+      "Quand cet indicateur est activé, la mise à jour des appels dans le plan de travail des tâches d'Outlook est " +
       "autorisée. À l'issue de la synchronisation, l'appel X3 d'origine est lui aussi mis à jour dans le plan de " +
       "travail des tâches d'Outlook.",
     CLLADXUPD:
-      "Si cet indicateur est coché, la mise à jour des appels dans Sage X3 est autorisée. L'appel X3 est ainsi mis " +
+      "Quand cet indicateur est activé, la mise à jour des appels dans Sage X3 est autorisée. L'appel X3 est ainsi mis " +
       "à jour dans le plan de travail des tâches d'Outlook et, à l'issue de la synchronisation, il est également " +
       "modifié dans Sage X3.",
     CLLOTKDLT:
-      "Si cet indicateur est coché, la suppression des appels du plan de travail des tâches d'Outlook est " +
+      "Quand cet indicateur est activé, la suppression des appels du plan de travail des tâches d'Outlook est " +
       "autorisée. À l'issue de la synchronisation, l'appel X3 d'origine est lui aussi supprimé du plan de travail " +
       "des tâches d'Outlook.",
     CLLADXDLT:
-      "Si cet indicateur est coché, la suppression des appels dans Sage X3 est autorisée. L'appel X3 est ainsi " +
+      "Quand cet indicateur est activé, la suppression des appels dans Sage X3 est autorisée. L'appel X3 est ainsi " +
       "supprimé du plan de travail des tâches d'Outlook et, à l'issue de la synchronisation, il est également " +
       "supprimé de Sage X3.",
-    BAPOTKCRE: "Si cet indicateur est coché, la création de rendez-vous dans Outlook est autorisée.",
-    BAPADXCRE: "Si cet indicateur est coché, la création de rendez-vous dans Sage X3 est autorisée.",
-    BAPOTKUPD: "Si cet indicateur est coché, la mise à jour des rendez-vous dans Outlook est autorisée.",
-    BAPADXUPD: "Si cet indicateur est coché, la mise à jour des rendez-vous dans Sage X3 est autorisée.",
-    BAPOTKDLT: "Si cet indicateur est coché, la suppression des rendez-vous dans Outlook est autorisée.",
-    BAPADXDLT: "Si cet indicateur est coché, la suppression des rendez-vous dans Sage X3 est autorisée.",
+    BAPOTKCRE: "Quand cet indicateur est activé, la création de rendez-vous dans Outlook est autorisée.",
+    BAPADXCRE: "Quand cet indicateur est activé, la création de rendez-vous dans Sage X3 est autorisée.",
+    BAPOTKUPD: "Quand cet indicateur est activé, la mise à jour des rendez-vous dans Outlook est autorisée.",
+    BAPADXUPD: "Quand cet indicateur est activé, la mise à jour des rendez-vous dans Sage X3 est autorisée.",
+    BAPOTKDLT: "Quand cet indicateur est activé, la suppression des rendez-vous dans Outlook est autorisée.",
+    BAPADXDLT: "Quand cet indicateur est activé, la suppression des rendez-vous dans Sage X3 est autorisée.",
   },
   callHelpNote: "Dans Outlook, les appels X3 apparaissent dans la liste des tâches.",
 };
