@@ -187,6 +187,11 @@ function dialogSource(office: OfficeForSignIn | null, dialogUrl: string, loginHi
         reject(new SignInError("dialog-failed", "Office.js is not available"));
         return;
       }
+      // An Outlook without the dialog API (DialogApi 1.1) fails like a dialog that could not open, not with a TypeError.
+      if (typeof office.context.ui?.displayDialogAsync !== "function") {
+        reject(new SignInError("dialog-failed", "Office's dialog API is not available"));
+        return;
+      }
       const url = new URL(dialogUrl, window.location.href);
       if (loginHint) url.searchParams.set("login_hint", loginHint);
       office.context.ui.displayDialogAsync(url.href, { height: 60, width: 30 }, (opened) => {

@@ -223,6 +223,13 @@ describe("without nested app authentication: the Office dialog", () => {
     outlook.failNextDialog(12007);
     expect(await failureOf(source(false))).toMatchObject({ code: "sign-in-failed", reason: "dialog-failed", detail: "12007" });
   });
+
+  it("says sign-in failed, not that something unexpected happened, in an Outlook without the dialog API", async () => {
+    const { office } = fakeOffice(false);
+    const withoutDialogs = { ...office, context: { requirements: office.context.requirements } } as unknown as OfficeForSignIn;
+    const source = entraTokenSource(CONFIG, { env: { office: withoutDialogs } });
+    expect(await failureOf(source(false))).toMatchObject({ code: "sign-in-failed", reason: "dialog-failed" });
+  });
 });
 
 describe("the pane's choice, by the server's answer", () => {
