@@ -1,7 +1,7 @@
 /**
  * TLS material for development: `npm start` must serve HTTPS on a machine with nothing but Node.
  *
- * 1. When `npx office-addin-dev-certs install` has run, its files (trusted by the OS, so Outlook on the web
+ * 1. When `npm run certs:install` (office-addin-dev-certs install) has run, its files (trusted by the OS, so Outlook on the web
  *    loads the pane) are used.
  * 2. Otherwise a self-signed certificate for localhost is made once with `selfsigned` and kept in the data
  *    folder; it is made again when it is about to expire. No sudo, no browser, no network.

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       "",
       "Sideload in Outlook on the web: Get Add-ins → My add-ins → Add a custom add-in → Add from file →",
       `  ${process.cwd()}/manifest.xml`,
-      "The browser must trust the certificate above: run `npx office-addin-dev-certs install` once (it needs",
+      "The browser must trust the certificate above: run `npm run certs:install` once (it needs",
       "admin rights) and restart; without it, open the task pane URL once and accept the certificate.",
       "",
     );
