@@ -89,15 +89,15 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
     return JSON.parse(text) as unknown;
   }
 
-  async function openPane(width: number, dark: boolean): Promise<Page> {
+  async function openPane(width: number, dark: boolean, displayLanguage = "en-US"): Promise<Page> {
     const page = await context.newPage();
     await page.setViewportSize({ width, height: 800 });
     await page.exposeFunction("__saveRoaming", () => undefined);
-    const options: ShimOptions = { ...ADMIN, displayLanguage: "en-US", dark, settings: {} };
+    const options: ShimOptions = { ...ADMIN, displayLanguage, dark, settings: {} };
     await page.addInitScript(installOfficeShim, options);
     await page.goto(`${server.url}/taskpane.html`);
     await page.getByTestId("user-name").filter({ hasText: ADMIN.displayName }).waitFor();
-    await page.getByTestId("status").filter({ hasText: /X3|Not saved/ }).waitFor();
+    await page.getByTestId("status").filter({ hasText: /X3|Not saved|Pas encore/ }).waitFor();
     return page;
   }
 
@@ -303,5 +303,43 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
       await page.close();
       await signInContext.close();
     });
+  });
+
+  it("at 320 px in French, with unsaved changes, the save bar keeps to two rows", async () => {
+    const page = await openPane(320, false, "fr-FR");
+    await page.getByRole("switch", { name: "Créer tâche X3", exact: true }).click();
+    await page.getByRole("switch", { name: "Modifier tâche X3", exact: true }).click();
+    await page.getByTestId("dirty").filter({ hasText: "2 modifications non enregistrées" }).waitFor();
+    await page.screenshot({ path: join(SHOTS, "overlay-bar-320-fr.png") });
+    const save = await page.getByRole("button", { name: "Enregistrer", exact: true }).boundingBox();
+    const discard = await page.getByRole("button", { name: "Ignorer", exact: true }).boundingBox();
+    const badge = await page.getByTestId("dirty").boundingBox();
+    // Row one: Save and Discard; then the count, with the status sentence flowing after it on its line.
+    expect(discard!.y).toBe(save!.y);
+    expect(badge!.y).toBeGreaterThan(save!.y + save!.height - 1);
+    const firstLine = await page.getByTestId("status").evaluate((el) => el.getClientRects()[0]!.toJSON() as DOMRect);
+    expect(firstLine.y).toBeLessThan(badge!.y + badge!.height);
+    expect(firstLine.x).toBeGreaterThan(badge!.x + badge!.width);
+    // The whole bar takes at most an eighth of the pane's 800 px (it took a fifth, in four rows).
+    const height = await page.getByTestId("status").evaluate((el) => {
+      let bar: Element | null = el;
+      while (bar && getComputedStyle(bar).position !== "sticky") bar = bar.parentElement;
+      return bar!.getBoundingClientRect().height;
+    });
+    expect(height).toBeLessThanOrEqual(100);
+    await page.close();
+  });
+
+  it("the unchecked 'all' toggles read as live controls, in the text's colour, not greyed as if disabled", async () => {
+    const page = await openPane(320, false);
+    const colours = await page.evaluate(() => {
+      const card = document.querySelector('section[aria-labelledby="all-entities"]')!;
+      const labels = Array.from(card.querySelectorAll("label"));
+      const text = getComputedStyle(document.querySelector("h1")!).color;
+      return { text, labels: labels.map((l) => getComputedStyle(l).color) };
+    });
+    expect(colours.labels).toHaveLength(6);
+    expect(new Set(colours.labels)).toEqual(new Set([colours.text]));
+    await page.close();
   });
 });
