@@ -77,7 +77,10 @@ export function exchangeDeadlineMs(config: Pick<ResolvedX3GatewayConfig, "connec
 }
 
 /** The longest `send` may take: every attempt to its deadline, and the longest sleep between them. */
-export function sendBoundMs(config: ResolvedX3GatewayConfig, method: X3Method): number {
+export function sendBoundMs(
+  config: Pick<ResolvedX3GatewayConfig, "connectTimeoutMs" | "responseTimeoutMs" | "retries" | "retryBaseDelayMs">,
+  method: X3Method,
+): number {
   const attempts = method === "GET" ? config.retries + 1 : 1;
   let sleeps = 0;
   for (let attempt = 1; attempt < attempts; attempt++) sleeps += config.retryBaseDelayMs * 2 ** (attempt - 1);

@@ -14,6 +14,9 @@ export interface SoapObjectResult extends SoapResult {
   readonly data: X3ObjectData;
 }
 
+/** What the gateways use of the client: tests may pass another implementation. */
+export type SoapObjectService = Pick<X3SoapClient, "config" | "read" | "modify" | "save" | "query" | "getDescription">;
+
 const READS: ReadonlySet<SoapParts["operation"]> = new Set(["read", "query", "getDescription"]);
 
 export class X3SoapClient {
