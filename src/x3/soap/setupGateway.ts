@@ -15,6 +15,7 @@ import { decodeYesNo, encodeYesNo } from "../../core/x3YesNo";
 import { X3Error } from "../errors";
 import type { SyncparRow } from "../records";
 import { sendBoundMs } from "../transport";
+import { absentFromQuery, isPermanentRefusal } from "./absence";
 import type { SoapObjectService } from "./client";
 import { FieldGroupBook } from "./fieldGroups";
 import { buildParam, type ParamField, type X3ObjectData } from "./payload";
@@ -36,10 +37,6 @@ export function x3UserCode(code: string): string {
   const normalized = code.trim().toUpperCase();
   if (!normalized) throw new RangeError("An X3 user code is required");
   return normalized;
-}
-
-function isPermanentRefusal(error: unknown): error is X3Error {
-  return error instanceof X3Error && !error.transient && error.kind === "diagnoses";
 }
 
 export class SoapSetupGateway {
@@ -76,7 +73,7 @@ export class SoapSetupGateway {
       return await this.read(code);
     } catch (error) {
       if (!isPermanentRefusal(error)) throw error;
-      if (!(await this.absentFromQuery(code))) throw error;
+      if (!(await absentFromQuery(this.client, this.publication, SETUP_KEY_FIELD, code))) throw error;
       this.lastSeen.delete(code);
       return null;
     }
@@ -89,14 +86,7 @@ export class SoapSetupGateway {
 
     if (base === undefined) {
       // Never seen: read, then modify what differs (two calls); a refused read goes to save (two calls).
-      let current: SyncparRow;
-      try {
-        current = await this.read(code);
-      } catch (error) {
-        if (!isPermanentRefusal(error)) throw error;
-        return this.create(code, flags, null);
-      }
-      return this.update(code, flags, current, false);
+      return this.readThenWrite(code, flags);
     }
     if (base === null) return this.create(code, flags, null);
     return this.update(code, flags, base, true);
@@ -109,6 +99,18 @@ export class SoapSetupGateway {
     return this.rowOf(code, result.data, `read ${this.publication}(${code})`);
   }
 
+  /** X3's row, then a modify of what differs from it; a refused read leads to a save. */
+  private async readThenWrite(code: string, flags: Flags): Promise<SyncparRow> {
+    let current: SyncparRow;
+    try {
+      current = await this.read(code);
+    } catch (error) {
+      if (!isPermanentRefusal(error)) throw error;
+      return this.create(code, flags, null);
+    }
+    return this.update(code, flags, current, false);
+  }
+
   /**
    * Modify what differs from `base`. With nothing to send, `base` may be stale: one read says what X3
    * holds (and a second call sends what then differs). `mayBeGone`: base came from memory or the
@@ -118,14 +120,7 @@ export class SoapSetupGateway {
     const changed = FLAG_CODES.filter((c) => base.flags[c] !== flags[c]);
     if (changed.length === 0) {
       if (!mayBeGone) return base;
-      let current: SyncparRow;
-      try {
-        current = await this.read(code);
-      } catch (error) {
-        if (!isPermanentRefusal(error)) throw error;
-        return this.create(code, flags, null);
-      }
-      return this.update(code, flags, current, false);
+      return this.readThenWrite(code, flags);
     }
 
     const operation = `modify ${this.publication}(${code})`;
@@ -228,21 +223,6 @@ export class SoapSetupGateway {
     const ignored = sent.filter((c) => row.flags[c] !== flags[c]);
     if (ignored.length > 0) {
       throw new X3Error("protocol", `X3 accepted the call but its answer does not hold ${ignored.join(", ")} as sent`, { operation });
-    }
-  }
-
-  /**
-   * True when a query on the key answers (so the publication and pool work) without the user's row;
-   * false when the row is there, the rows do not carry the key, or the query is refused.
-   */
-  private async absentFromQuery(code: string): Promise<boolean> {
-    try {
-      const { data } = await this.client.query(this.publication, [{ key: SETUP_KEY_FIELD, value: code }], 20);
-      if (data.rows.length === 0) return true;
-      if (!data.rows.every((r) => r.has(SETUP_KEY_FIELD))) return false;
-      return data.rows.every((r) => r.get(SETUP_KEY_FIELD)?.trim().toUpperCase() !== code);
-    } catch {
-      return false;
     }
   }
 }
