@@ -3,8 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { X3SoapClient } from "../../../src/x3/soap/client";
 import { resolveSoapGatewayConfig, SOAP_SERVICE_PATH, type SoapGatewayConfig } from "../../../src/x3/soap/config";
-import { X3Error } from "../../../src/x3/errors";
-import { fixture } from "./helpers";
+import { failure, fixture } from "./helpers";
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 let server: Server;
@@ -43,15 +42,6 @@ function client(overrides: Partial<SoapGatewayConfig> = {}): X3SoapClient {
 
 const status = (code: number, body = "") => (_r: IncomingMessage, _b: string, res: ServerResponse) => res.writeHead(code).end(body);
 
-async function failure(promise: Promise<unknown>): Promise<X3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(X3Error);
-    return error as X3Error;
-  }
-  throw new Error("expected a failure");
-}
 
 test("POSTs to the service path with the call context from the settings", async () => {
   await client({ language: "fra", requestConfig: "adxwss.optreturn=XML&adxwss.beautify=true" }).read("YSYP", [{ key: "SYPUSR", value: "JDOE" }]);

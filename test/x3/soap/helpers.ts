@@ -25,3 +25,14 @@ export function thrown(fn: () => unknown): X3Error {
   }
   throw new Error("expected an X3Error, got a result");
 }
+
+/** The X3Error a promise rejects with; fails the test when it resolves or rejects with something else. */
+export async function failure(promise: Promise<unknown>): Promise<X3Error> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(X3Error);
+    return error as X3Error;
+  }
+  throw new Error("expected a failure");
+}

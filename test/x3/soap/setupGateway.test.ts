@@ -1,11 +1,11 @@
 /** SoapSetupGateway against an in-memory YSYP: calls per delivery, partial modify, save when missing, groups. */
 import { allFlags, FLAG_CODES, type Flags } from "../../../src/core/flags";
-import { X3Error } from "../../../src/x3/errors";
 import { parseFieldGroups } from "../../../src/x3/soap/config";
 import { parseObjectData } from "../../../src/x3/soap/payload";
 import { SoapSetupGateway } from "../../../src/x3/soap/setupGateway";
 import { DEFAULT_XML_LIMITS } from "../../../src/x3/soap/xml";
 import { FakeSyp, groupOf } from "./fakeSyp";
+import { failure } from "./helpers";
 
 const with_ = (base: Flags, changes: Partial<Record<string, boolean>>): Flags => ({ ...base, ...changes }) as Flags;
 
@@ -16,15 +16,6 @@ function sent(x3: FakeSyp, index = -1): Map<string, string> {
   return new Map([...data.fields].map(([name, f]) => [name, `${f.group}=${f.value}`]));
 }
 
-async function failure(promise: Promise<unknown>): Promise<X3Error> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(X3Error);
-    return error as X3Error;
-  }
-  throw new Error("expected a failure");
-}
 
 test("read: X3's row, values by number whatever MENULAB says in French; user codes upper-cased", async () => {
   const x3 = new FakeSyp();
