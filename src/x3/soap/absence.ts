@@ -17,7 +17,8 @@ const PROOF_LIST_SIZE = 20;
 
 /**
  * True when a query on `keyField` = `value` answers (so pool and publication work) and none of its rows
- * is that record; false when a row is, when rows do not carry the key (cannot tell), or the query fails.
+ * is that record; false when a row is, when rows do not carry the key (cannot tell), or the query is
+ * refused. A transient failure of the query is thrown.
  * The query's criteria semantics are [S]: a row for another key never counts as this one.
  */
 export async function absentFromQuery(client: SoapObjectService, publication: string, keyField: string, value: string): Promise<boolean> {
@@ -27,7 +28,9 @@ export async function absentFromQuery(client: SoapObjectService, publication: st
       const key = r.get(keyField);
       return key !== undefined && key.trim().toUpperCase() !== value;
     });
-  } catch {
+  } catch (error) {
+    // A busy pool says nothing about the record: the caller retries rather than stops.
+    if (error instanceof X3Error && error.transient) throw error;
     return false;
   }
 }

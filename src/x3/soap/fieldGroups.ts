@@ -1,8 +1,8 @@
 /**
  * Which group (GRP ID) each field of a publication sits in. Group IDs depend on the site's screens and
  * on GESAWE renames ([I] X3-SOAP.md §0.8), so none is written in the code: IT's configuration wins,
- * then what X3's own read results showed, then — once per process — the publication's getDescription,
- * read tolerantly because its layout is uncertain ([S] §5.3).
+ * then what X3's own read results showed; failing both, the publication's getDescription (read
+ * tolerantly: its layout is uncertain, [S] §5.3), then a read of any one record the left list shows.
  */
 import { X3Error } from "../errors";
 import type { SoapObjectService } from "./client";
@@ -19,6 +19,8 @@ export class FieldGroupBook {
     private readonly client: SoapObjectService,
     private readonly publication: string,
     private readonly overrides: FieldGroups,
+    /** The publication's key field, to read one record when nothing else tells the groups. */
+    private readonly keyField: string | null = null,
   ) {}
 
   /** Remembers the groups and types of the fields of a read (or modify/save) result. */
@@ -33,15 +35,24 @@ export class FieldGroupBook {
     return this.types.get(field) ?? null;
   }
 
-  /** The group of each field, asking getDescription when neither IT nor a read said; names the ones not found. */
+  private known(field: string): string | undefined {
+    return this.overrides[field] ?? this.learned.get(field);
+  }
+
+  /** Whether IT or a read result has told the group of every field, so no call is needed to find them. */
+  knows(fields: readonly string[]): boolean {
+    return fields.every((f) => this.known(f) !== undefined);
+  }
+
+  /** The group of each field; asks X3 (see above) when needed; names the ones not found. */
   async groupsOf(fields: readonly string[], operation: string): Promise<Map<string, string>> {
-    const known = (f: string): string | undefined => this.overrides[f] ?? this.learned.get(f);
     let description: ReadonlyMap<string, string> | null = null;
-    if (fields.some((f) => known(f) === undefined)) description = await this.describe();
+    if (!this.knows(fields)) description = await this.describe();
+    if (fields.some((f) => this.known(f) === undefined && !description?.has(f))) await this.learnFromAnyRecord();
     const out = new Map<string, string>();
     const missing: string[] = [];
     for (const f of fields) {
-      const group = known(f) ?? description?.get(f);
+      const group = this.known(f) ?? description?.get(f);
       if (group === undefined) missing.push(f);
       else out.set(f, group);
     }
@@ -53,6 +64,18 @@ export class FieldGroupBook {
       );
     }
     return out;
+  }
+
+  /** Reads the first record of the left list, if there is one, to learn from its groups. */
+  private async learnFromAnyRecord(): Promise<void> {
+    if (this.keyField === null) return;
+    try {
+      const first = (await this.client.query(this.publication, [], 1)).data.rows[0]?.get(this.keyField)?.trim();
+      if (first) this.learn((await this.client.read(this.publication, [{ key: this.keyField, value: first }])).data);
+    } catch (error) {
+      if (error instanceof X3Error && error.transient) throw error;
+      // Refused: the caller names the fields whose group is still unknown.
+    }
   }
 
   /** getDescription's field → group, or an empty map when X3 refuses it or its layout is not one we read. */

@@ -46,7 +46,7 @@ export class SoapSetupGateway {
 
   constructor(private readonly client: SoapObjectService) {
     this.publication = client.config.setupPublication;
-    this.groups = new FieldGroupBook(client, this.publication, client.config.setupGroups);
+    this.groups = new FieldGroupBook(client, this.publication, client.config.setupGroups, SETUP_KEY_FIELD);
   }
 
   /**
@@ -101,28 +101,35 @@ export class SoapSetupGateway {
 
   /** X3's row, then a modify of what differs from it; a refused read leads to a save. */
   private async readThenWrite(code: string, flags: Flags): Promise<SyncparRow> {
-    let current: SyncparRow;
+    const current = await this.readOrNull(code);
+    return current ? this.update(code, flags, current, false) : this.create(code, flags, null);
+  }
+
+  /** X3's row, or null when X3 refuses the read for a reason that does not pass with time. */
+  private async readOrNull(code: string): Promise<SyncparRow | null> {
     try {
-      current = await this.read(code);
+      return await this.read(code);
     } catch (error) {
       if (!isPermanentRefusal(error)) throw error;
-      return this.create(code, flags, null);
+      return null;
     }
-    return this.update(code, flags, current, false);
   }
 
   /**
-   * Modify what differs from `base`. With nothing to send, `base` may be stale: one read says what X3
-   * holds (and a second call sends what then differs). `mayBeGone`: base came from memory or the
-   * caller, so a refusal may mean the row was deleted in X3 since.
+   * Modify what differs from `base` — the row last seen, never a fresher read: a flag the caller did
+   * not change keeps whatever GESSYP gave it since. `mayBeGone`: base came from memory or the caller,
+   * so a refusal may mean the row was deleted in X3 since.
    */
   private async update(code: string, flags: Flags, base: SyncparRow, mayBeGone: boolean): Promise<SyncparRow> {
     const changed = FLAG_CODES.filter((c) => base.flags[c] !== flags[c]);
-    if (changed.length === 0) {
+    if (changed.length === 0 || (mayBeGone && !this.groups.knows(changed))) {
       if (!mayBeGone) return base;
-      return this.readThenWrite(code, flags);
+      // Nothing to send, but the caller wants X3's truth (one read); or the groups are unknown (a fresh
+      // process given the caller's base): this user's read teaches them, once, for one call more.
+      const current = await this.readOrNull(code);
+      if (!current) return this.create(code, flags, null);
+      if (changed.length === 0) return current;
     }
-
     const operation = `modify ${this.publication}(${code})`;
     const param = await this.param(changed.map((c) => ({ name: c, value: encodedFlag(flags[c]) })), operation);
     let data: X3ObjectData;

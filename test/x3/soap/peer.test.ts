@@ -25,7 +25,7 @@ test("read round-trips, with the canonical headers and Basic credentials", async
   expect(headers.authorization).toBe(`Basic ${Buffer.from("wssyp:secret").toString("base64")}`);
 });
 
-test("a delivery: getDescription once for groups, then modify answers the whole record; a missing row is saved", async () => {
+test("a delivery from a base in a fresh process: modify sends what differs from the base and answers the whole record; a missing row is saved", async () => {
   const gateway = new SoapSetupGateway(client());
   suite.peer.syncpar.set("JDOE", new Map([...FLAG_CODES.map((c): [string, string] => [c, "1"]), ["WW_MODSTAMP", "1"]]));
   const base = { userCode: "JDOE", flags: allFlags(false), etag: null, updatedAt: null };

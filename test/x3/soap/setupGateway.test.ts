@@ -88,27 +88,52 @@ test("an explicit base from the caller: one call even in a fresh gateway, groups
   expect(row.flags.TSKADXDLT).toBe(true);
 });
 
-test("unknown groups: getDescription fills them once, tolerant of its layout", async () => {
+test("a base in a fresh process, groups unknown: the user's read teaches them once; the diff stays against the base", async () => {
   const x3 = new FakeSyp();
-  x3.put("JDOE");
+  x3.put("JDOE", ["TSKOTKDLT"]); // a GESSYP edit the caller's base does not show
+  const gateway = new SoapSetupGateway(x3);
+  const base = { userCode: "JDOE", flags: allFlags(false), etag: null, updatedAt: null };
+  const row = await gateway.writeSyncpar("JDOE", with_(base.flags, { TSKADXDLT: true }), { base });
+  expect([...sent(x3).keys()]).toEqual(["TSKADXDLT"]);
+  expect(row.flags.TSKOTKDLT).toBe(true);
+  await gateway.writeSyncpar("JDOE", with_(row.flags, { CORADXCRE: true }));
+  expect(x3.calls.map((c) => c.operation)).toEqual(["read", "modify", "modify"]);
+});
+
+test("nothing differs from the base: one read, and X3's row (GESSYP edits included) is returned, nothing written", async () => {
+  const x3 = new FakeSyp();
+  x3.put("JDOE", ["TSKOTKDLT"]);
+  const base = { userCode: "JDOE", flags: allFlags(false), etag: null, updatedAt: null };
+  const row = await new SoapSetupGateway(x3).writeSyncpar("JDOE", allFlags(false), { base });
+  expect(x3.calls.map((c) => c.operation)).toEqual(["read"]);
+  expect(row.flags.TSKOTKDLT).toBe(true);
+});
+
+test("a save with no group known: getDescription fills them once, tolerant of its layout", async () => {
+  const x3 = new FakeSyp();
   const flds = (codes: readonly string[]) => codes.map((c) => `<FLD NAM="${c}" TYP="Integer"/>`).join("");
   x3.describeAs = `<ADXDESC><ADXKEY><FLD NAM="SYPUSR"/></ADXKEY><GRP NAM="SYP0_1" DIM="1"><FLD NAM="SYPUSR"/></GRP><GRP NAM="SYP1_1">${flds(FLAG_CODES.slice(0, 12))}</GRP><GRP NAM="SYP1_2">${flds(FLAG_CODES.slice(12))}</GRP></ADXDESC>`;
   const gateway = new SoapSetupGateway(x3);
-  const base = { userCode: "JDOE", flags: allFlags(false), etag: null, updatedAt: null };
-  await gateway.writeSyncpar("JDOE", with_(base.flags, { TSKADXDLT: true }), { base });
-  await gateway.writeSyncpar("JDOE", with_(base.flags, { TSKADXDLT: false, CORADXCRE: true }));
-  expect(x3.calls.map((c) => c.operation)).toEqual(["getDescription", "modify", "modify"]);
+  await gateway.writeSyncpar("JDOE", allFlags(true), { base: null });
+  await gateway.writeSyncpar("LDUPONT", allFlags(false), { base: null });
+  expect(x3.calls.map((c) => c.operation)).toEqual(["getDescription", "save", "save"]);
+});
+
+test("a save with no group known and no description: any record X3 lists teaches them", async () => {
+  const x3 = new FakeSyp();
+  x3.put("OTHER");
+  await new SoapSetupGateway(x3).writeSyncpar("JDOE", allFlags(true), { base: null });
+  expect(x3.calls.map((c) => c.operation)).toEqual(["getDescription", "query", "read", "save"]);
+  expect(x3.rows.get("JDOE")?.get("COROTKCRE")).toBe("2");
 });
 
 test("no group known anywhere: a permanent error naming the fields and the setting", async () => {
   const x3 = new FakeSyp();
-  x3.put("JDOE");
-  const base = { userCode: "JDOE", flags: allFlags(false), etag: null, updatedAt: null };
-  const error = await failure(new SoapSetupGateway(x3).writeSyncpar("JDOE", with_(base.flags, { TSKADXDLT: true }), { base }));
+  const error = await failure(new SoapSetupGateway(x3).writeSyncpar("JDOE", allFlags(true), { base: null }));
   expect(error.transient).toBe(false);
-  expect(error.message).toContain("TSKADXDLT");
+  expect(error.message).toContain("SYPUSR, COROTKCRE");
   expect(error.message).toContain("X3_SOAP_SETUP_GROUPS");
-  expect(x3.count("modify")).toBe(0);
+  expect(x3.count("save")).toBe(0);
 });
 
 test("never seen and missing in X3: read refused, then a full save (two calls), CLLADXCRE never sent", async () => {
