@@ -143,7 +143,10 @@ export class X3Exchange {
         dispatcher: this.agent,
         signal: deadline.signal,
       });
-      const text = req.maxBodyBytes === undefined ? await res.body.text() : await boundedText(res.body, req.maxBodyBytes, req.operation);
+      const text =
+        req.maxBodyBytes === undefined
+          ? await res.body.text()
+          : await boundedText(res.body, req.maxBodyBytes, req.operation, charsetOf(res.headers["content-type"]));
       return { status: res.statusCode, text };
     } catch (error) {
       if (error instanceof X3Error) throw error;
@@ -166,8 +169,28 @@ export class X3Exchange {
   }
 }
 
-/** The body as UTF-8 text, refused (and the socket released) once it passes `maxBytes`. */
-async function boundedText(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, maxBytes: number, operation: string): Promise<string> {
+/** The charset a Content-Type names, when Node can decode it; UTF-8 otherwise. */
+function charsetOf(contentType: string | string[] | undefined): string {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  const param = (value ?? "")
+    .split(";")
+    .map((p) => p.trim())
+    .find((p) => p.toLowerCase().startsWith("charset="));
+  const charset = param?.slice("charset=".length).replace(/^"|"$/g, "").trim() ?? "";
+  try {
+    return charset ? new TextDecoder(charset).encoding : "utf-8";
+  } catch {
+    return "utf-8";
+  }
+}
+
+/** The body as text in its charset, refused (and the socket released) once it passes `maxBytes`. */
+async function boundedText(
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  maxBytes: number,
+  operation: string,
+  charset: string,
+): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -178,7 +201,7 @@ async function boundedText(body: AsyncIterable<Uint8Array> & { destroy(): unknow
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return new TextDecoder(charset).decode(Buffer.concat(chunks));
 }
 
 /** Retries a read after a transient failure, with full jitter; a write runs once (the outbox re-runs it). */

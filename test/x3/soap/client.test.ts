@@ -101,6 +101,13 @@ test("an answer trickling for ever ends at the deadline as a transient timeout",
   expect(Date.now() - started).toBeLessThan(3000);
 });
 
+test("an answer in ISO-8859-1, as its Content-Type says, reads right", async () => {
+  const text = fixture("read-entity-escaped.xml").replace("Jane Doe &amp;amp; Sons", "Hélène Doe");
+  handlers.push((_r, _b, res) => res.writeHead(200, { "content-type": "text/xml; charset=ISO-8859-1" }).end(Buffer.from(text, "latin1")));
+  const { data } = await client().read("YAUS", [{ key: "USR", value: "JDOE" }]);
+  expect(data.fields.get("INTUSR")?.value).toBe("Hélène Doe");
+});
+
 test("settings: the pool alias is required; names, language and numbers are checked", () => {
   const base = { baseUrl: "https://x3.example.com:8124/", auth: { kind: "basic" as const, user: "u", password: "p" }, poolAlias: "WSPOOL" };
   const resolved = resolveSoapGatewayConfig(base);

@@ -238,3 +238,12 @@ test("X3_SOAP_SETUP_GROUPS: parsed, upper-cased, and refused with a reason when 
   expect(() => parseFieldGroups("A:X;B:X")).toThrow(/two groups/);
   expect(() => parseFieldGroups("A:")).toThrow(/lists no field/);
 });
+
+test("MENULAB never decides: a label saying 'Oui' over value 1 is No, 'Non' over 2 is Yes", async () => {
+  const x3 = new FakeSyp();
+  const flds = FLAG_CODES.map((c) => `<FLD MENULAB="${c === "COROTKCRE" ? "Non" : "Oui"}" MENULOCAL="1" NAME="${c}" TYPE="Integer">${c === "COROTKCRE" ? 2 : 1}</FLD>`).join("");
+  const resultXml = `<RESULT><GRP ID="SYP0_1"><FLD NAME="SYPUSR" TYPE="Char">JDOE</FLD></GRP><GRP ID="SYP1_1">${flds}</GRP></RESULT>`;
+  jest.spyOn(x3, "read").mockResolvedValueOnce({ status: 1, messages: [], resultXml, data: parseObjectData(resultXml, "read", DEFAULT_XML_LIMITS) });
+  const row = await new SoapSetupGateway(x3).readSyncpar("JDOE");
+  expect(row?.flags).toEqual(with_(allFlags(false), { COROTKCRE: true }));
+});
