@@ -50,11 +50,11 @@ export class SoapSetupGateway {
   }
 
   /**
-   * The longest `writeSyncpar` can take: at worst a read, a modify, a save and a re-read, plus a
-   * getDescription the first time a group is unknown, each within its deadline and read retries.
+   * The longest `writeSyncpar` can take: at worst a refused read, the groups looked up (getDescription,
+   * query, read), a refused save, a re-read and a modify, each within its deadline and read retries.
    */
   get writeSyncparBoundMs(): number {
-    return 4 * sendBoundMs(this.client.config, "GET") + 2 * sendBoundMs(this.client.config, "POST");
+    return 5 * sendBoundMs(this.client.config, "GET") + 2 * sendBoundMs(this.client.config, "POST");
   }
 
   /** The row this gateway last saw for the user (from a read, modify or save), if any. */
@@ -79,7 +79,11 @@ export class SoapSetupGateway {
     }
   }
 
-  /** Makes X3's row hold `flags` (the other fields as X3 has them) and returns the row X3 then holds. */
+  /**
+   * Delivers `flags`: sends those that differ from the row last seen (all of them to a new row) and
+   * returns the row X3 then holds — X3's truth, which keeps a GESSYP change to a flag the caller did not
+   * change, so it may differ from `flags` there: the caller reconciles.
+   */
   async writeSyncpar(userCode: string, flags: Flags, options: SoapWriteSyncparOptions = {}): Promise<SyncparRow> {
     const code = x3UserCode(userCode);
     const base = options.base !== undefined ? options.base : this.lastSeen.get(code);

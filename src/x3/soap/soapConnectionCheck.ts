@@ -67,11 +67,13 @@ export async function checkSoapConnection(client: X3SoapClient, userCode: string
     } catch (error) {
       if (!isX3Error(error)) throw error;
       fields.set(p, error);
+      // Unreachable, untrusted or refused credentials: asking again for the other publication only waits longer.
+      if (["tls", "auth", "notFound"].includes(error.kind) || error.status === undefined) break;
     }
   }
   const failures = [...fields.values()].filter(isX3Error);
   const first = failures[0];
-  const anyAnswered = failures.length < publications.length;
+  const anyAnswered = failures.length < fields.size;
 
   if (!anyAnswered && first) {
     const noAnswer = (first.kind === "unavailable" || first.kind === "timeout") && first.status === undefined;
