@@ -75,7 +75,18 @@ function positive(name: string, value: number | undefined, fallback: number, all
   return v;
 }
 
-export function resolveX3GatewayConfig(config: X3GatewayConfig): ResolvedX3GatewayConfig {
+/** What any protocol needs to reach X3: where, who, which CA, how long to wait, how often to retry a read. */
+export type X3ConnectionConfig = Pick<
+  X3GatewayConfig,
+  "baseUrl" | "auth" | "ca" | "connectTimeoutMs" | "responseTimeoutMs" | "retries" | "retryBaseDelayMs"
+>;
+export type ResolvedX3Connection = Pick<
+  ResolvedX3GatewayConfig,
+  "baseUrl" | "auth" | "ca" | "connectTimeoutMs" | "responseTimeoutMs" | "retries" | "retryBaseDelayMs"
+>;
+
+/** Shared by api1 and classic SOAP: both talk to the same Syracuse with the same credentials. */
+export function resolveX3Connection(config: X3ConnectionConfig): ResolvedX3Connection {
   let base: URL;
   try {
     base = new URL(config.baseUrl);
@@ -83,6 +94,20 @@ export function resolveX3GatewayConfig(config: X3GatewayConfig): ResolvedX3Gatew
     throw new RangeError("X3 gateway: baseUrl is not a URL");
   }
   if (base.protocol !== "https:" && base.protocol !== "http:") throw new RangeError("X3 gateway: baseUrl must be https");
+  if (config.auth.kind === "connectedApp") positive("lifetimeSeconds", config.auth.lifetimeSeconds, 0);
+  return {
+    baseUrl: base.href.replace(/\/+$/, ""),
+    auth: config.auth,
+    ca: config.ca,
+    connectTimeoutMs: positive("connectTimeoutMs", config.connectTimeoutMs, 5000),
+    responseTimeoutMs: positive("responseTimeoutMs", config.responseTimeoutMs, 10_000),
+    retries: Math.floor(positive("retries", config.retries, 2, true)),
+    retryBaseDelayMs: positive("retryBaseDelayMs", config.retryBaseDelayMs, 200, true),
+  };
+}
+
+export function resolveX3GatewayConfig(config: X3GatewayConfig): ResolvedX3GatewayConfig {
+  const connection = resolveX3Connection(config);
   if (!config.endpoint.trim()) throw new RangeError("X3 gateway: endpoint is required");
   const defaults = defaultX3Classes();
   const classes = Object.fromEntries(
@@ -94,18 +119,11 @@ export function resolveX3GatewayConfig(config: X3GatewayConfig): ResolvedX3Gatew
       },
     ]),
   ) as Record<X3Table, X3ClassBinding>;
-  if (config.auth.kind === "connectedApp") positive("lifetimeSeconds", config.auth.lifetimeSeconds, 0);
   return {
-    baseUrl: base.href.replace(/\/+$/, ""),
+    ...connection,
     endpoint: config.endpoint,
-    auth: config.auth,
     classes,
     yesNo: config.yesNo ?? "localMenu",
-    ca: config.ca,
-    connectTimeoutMs: positive("connectTimeoutMs", config.connectTimeoutMs, 5000),
-    responseTimeoutMs: positive("responseTimeoutMs", config.responseTimeoutMs, 10_000),
-    retries: Math.floor(positive("retries", config.retries, 2, true)),
-    retryBaseDelayMs: positive("retryBaseDelayMs", config.retryBaseDelayMs, 200, true),
     pageSize: Math.floor(positive("pageSize", config.pageSize, 100)),
   };
 }

@@ -14,6 +14,8 @@ export const X3_ERROR_KINDS = [
   "protocol",
   "tls",
   "conflict",
+  /** A SOAP Fault (classic web services): the envelope or the call was refused before X3 ran it. */
+  "soapFault",
 ] as const;
 export type X3ErrorKind = (typeof X3_ERROR_KINDS)[number];
 
@@ -44,6 +46,8 @@ const TRANSIENT_BY_KIND: Readonly<Record<X3ErrorKind, boolean>> = {
   tls: false,
   // X3's row changed under us: retrying blindly would overwrite someone's GESSYP edit.
   conflict: false,
+  // SOAP 1.1: a Client fault will fail again unchanged; the SOAP error sets `transient` for Server faults.
+  soapFault: false,
 };
 
 export class X3Error extends Error {

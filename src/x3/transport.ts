@@ -77,21 +77,45 @@ export function exchangeDeadlineMs(config: Pick<ResolvedX3GatewayConfig, "connec
 }
 
 /** The longest `send` may take: every attempt to its deadline, and the longest sleep between them. */
-export function sendBoundMs(config: ResolvedX3GatewayConfig, method: X3Method): number {
+export function sendBoundMs(
+  config: Pick<ResolvedX3GatewayConfig, "connectTimeoutMs" | "responseTimeoutMs" | "retries" | "retryBaseDelayMs">,
+  method: X3Method,
+): number {
   const attempts = method === "GET" ? config.retries + 1 : 1;
   let sleeps = 0;
   for (let attempt = 1; attempt < attempts; attempt++) sleeps += config.retryBaseDelayMs * 2 ** (attempt - 1);
   return attempts * exchangeDeadlineMs(config) + sleeps;
 }
 
-export class X3Transport {
+/** What one HTTP exchange with X3 carries, whatever the protocol on top (api1 JSON, classic SOAP). */
+export interface X3ExchangeRequest {
+  readonly method: X3Method;
+  readonly url: string;
+  /** Names what was attempted in errors; never carries credentials. */
+  readonly operation: string;
+  /** Besides Authorization, which the exchange adds itself. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Refuse a longer answer (bytes): a hostile or broken peer cannot make us buffer without end. */
+  readonly maxBodyBytes?: number;
+}
+
+export interface X3ExchangeResponse {
+  readonly status: number;
+  readonly text: string;
+}
+
+/**
+ * The low-level exchange both protocols share: our agent (timeouts, trusted CAs, a few sockets), the
+ * Authorization header, one deadline for the whole answer, and network failures turned into X3Errors.
+ * It does not judge the HTTP status: each protocol reads its own answers.
+ */
+export class X3Exchange {
   private readonly agent: Agent;
   private readonly authorizer: X3Authorizer;
-  private readonly origin: string;
   private readonly deadlineMs: number;
 
-  constructor(private readonly config: ResolvedX3GatewayConfig) {
-    this.origin = new URL(config.baseUrl).origin;
+  constructor(config: Pick<ResolvedX3GatewayConfig, "auth" | "ca" | "connectTimeoutMs" | "responseTimeoutMs">) {
     this.deadlineMs = exchangeDeadlineMs(config);
     this.authorizer = createX3Authorizer(config.auth);
     this.agent = new Agent({
@@ -107,6 +131,107 @@ export class X3Transport {
     });
   }
 
+  async exchange(req: X3ExchangeRequest): Promise<X3ExchangeResponse> {
+    const headers = { ...req.headers, authorization: await this.authorizer.header() };
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
+    try {
+      const res = await request(req.url, {
+        method: req.method,
+        headers,
+        body: req.body,
+        dispatcher: this.agent,
+        signal: deadline.signal,
+      });
+      const text =
+        req.maxBodyBytes === undefined
+          ? await res.body.text()
+          : await boundedText(res.body, req.maxBodyBytes, req.operation, charsetOf(res.headers["content-type"]));
+      return { status: res.statusCode, text };
+    } catch (error) {
+      if (error instanceof X3Error) throw error;
+      if (deadline.signal.aborted) {
+        throw new X3Error("timeout", `no complete answer within ${this.deadlineMs} ms`, { operation: req.operation, cause: error });
+      }
+      throw networkError(error, req.operation);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** After a 401: forget any cached token so the next call signs a fresh one. */
+  invalidateCredentials(): void {
+    this.authorizer.invalidate();
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+/** The charset a Content-Type names, when Node can decode it; UTF-8 otherwise. */
+function charsetOf(contentType: string | string[] | undefined): string {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  const param = (value ?? "")
+    .split(";")
+    .map((p) => p.trim())
+    .find((p) => p.toLowerCase().startsWith("charset="));
+  const charset = param?.slice("charset=".length).replace(/^"|"$/g, "").trim() ?? "";
+  try {
+    return charset ? new TextDecoder(charset).encoding : "utf-8";
+  } catch {
+    return "utf-8";
+  }
+}
+
+/** The body as text in its charset, refused (and the socket released) once it passes `maxBytes`. */
+async function boundedText(
+  body: AsyncIterable<Uint8Array> & { destroy(): unknown },
+  maxBytes: number,
+  operation: string,
+  charset: string,
+): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new X3Error("protocol", `the answer is larger than ${maxBytes} bytes`, { operation });
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder(charset).decode(Buffer.concat(chunks));
+}
+
+/** Retries a read after a transient failure, with full jitter; a write runs once (the outbox re-runs it). */
+export async function withReadRetries<T>(
+  config: Pick<ResolvedX3GatewayConfig, "retries" | "retryBaseDelayMs">,
+  isRead: boolean,
+  attemptOnce: () => Promise<T>,
+): Promise<T> {
+  const attempts = isRead ? config.retries + 1 : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptOnce();
+    } catch (error) {
+      if (!(error instanceof X3Error) || !error.transient || attempt >= attempts) throw error;
+      // Full jitter: replicas retrying together do not hit X3's small pool in step.
+      const cap = config.retryBaseDelayMs * 2 ** (attempt - 1);
+      await sleep(Math.round(Math.random() * cap));
+    }
+  }
+}
+
+export class X3Transport {
+  private readonly exchanger: X3Exchange;
+  private readonly origin: string;
+
+  constructor(private readonly config: ResolvedX3GatewayConfig) {
+    this.origin = new URL(config.baseUrl).origin;
+    this.exchanger = new X3Exchange(config);
+  }
+
   /**
    * X3 builds `$next` from its own idea of its host name, which behind a proxy may not be the one we
    * call. Credentials only ever go to the configured origin: a foreign origin keeps its path and query.
@@ -118,53 +243,24 @@ export class X3Transport {
   }
 
   async send(method: X3Method, url: string, operation: string, body?: X3Body): Promise<X3Body> {
-    const attempts = method === "GET" ? this.config.retries + 1 : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once(method, url, operation, body);
-      } catch (error) {
-        if (!(error instanceof X3Error) || !error.transient || attempt >= attempts) throw error;
-        // Full jitter: replicas retrying together do not hit X3's small pool in step.
-        const cap = this.config.retryBaseDelayMs * 2 ** (attempt - 1);
-        await sleep(Math.round(Math.random() * cap));
-      }
-    }
+    return withReadRetries(this.config, method === "GET", () => this.once(method, url, operation, body));
   }
 
   private async once(method: X3Method, url: string, operation: string, body?: X3Body): Promise<X3Body> {
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      authorization: await this.authorizer.header(),
-    };
+    const headers: Record<string, string> = { accept: "application/json" };
     if (body !== undefined) headers["content-type"] = "application/json; charset=utf-8";
-
-    let status: number;
-    let text: string;
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
-    try {
-      const res = await request(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: this.agent,
-        signal: deadline.signal,
-      });
-      status = res.statusCode;
-      text = await res.body.text();
-    } catch (error) {
-      if (deadline.signal.aborted) {
-        throw new X3Error("timeout", `no complete answer within ${this.deadlineMs} ms`, { operation, cause: error });
-      }
-      throw networkError(error, operation);
-    } finally {
-      clearTimeout(timer);
-    }
+    const { status, text } = await this.exchanger.exchange({
+      method,
+      url,
+      operation,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
 
     const json = parseJson(text);
     const diagnoses = collectDiagnoses(json);
     if (status === 401 || status === 403) {
-      if (status === 401) this.authorizer.invalidate();
+      if (status === 401) this.exchanger.invalidateCredentials();
       const what = status === 401 ? "X3 refused the credentials" : "the X3 user lacks the rights for this";
       throw new X3Error("auth", `${what} (HTTP ${status})`, { status, diagnoses, operation });
     }
@@ -188,6 +284,6 @@ export class X3Transport {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.exchanger.close();
   }
 }
