@@ -6,21 +6,12 @@
 import { SignJWT } from "jose";
 import type { RunningX3Emulator } from "../../../src/x3/emulator";
 import { SOAP_PATH, WSDL_PATH } from "../../../src/x3/emulator/soap/routes";
-import { BASIC_ADMIN, callEmulator, startTestEmulator, testFolder, type TestFolder } from "../fixture";
+import { BASIC_ADMIN, callEmulator, emulatorSuite, startTestEmulator, type TestFolder } from "../fixture";
 import { call, callContext, envelope, fields, keys, operation, param, post, readAnswer, type Operation } from "./soapFixture";
 
 let folder: TestFolder;
 let emulator: RunningX3Emulator;
-
-beforeAll(async () => {
-  folder = await testFolder();
-  emulator = await startTestEmulator(folder);
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  await folder?.remove();
-});
+emulatorSuite((suite) => ({ folder, emulator } = suite));
 
 const XML_HEADERS = { ...BASIC_ADMIN, "content-type": "text/xml; charset=utf-8", soapaction: '""' };
 const readLdupont = operation({ op: "read", keys: { SYPUSR: "LDUPONT" } });
