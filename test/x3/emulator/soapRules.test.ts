@@ -320,6 +320,7 @@ describe("options: renamed groups, invisible fields, other pools", () => {
     other = await startTestEmulator(folder, {
       soap: {
         pools: ["X3POOL"],
+        pool: { children: 3, callMs: 5 },
         publications: {
           invisibleFields: true,
           sypGroups: [
@@ -345,6 +346,16 @@ describe("options: renamed groups, invisible fields, other pools", () => {
     expect(guess.messages).toEqual([{ type: "3", message: "Group [SYP1_1] not found into X3 description." }]);
     const seed = await call(other, folder, { op: "read", keys: { SYPUSR: "MCLARK" } });
     expect(seed.messages[0]?.message).toBe("No classic web service pool match to 'SEED'");
+  });
+
+  test("the pool model given is the one the pool hook reports", async () => {
+    expect((await callEmulator(other, folder, "GET", "/__emulator/pool")).json).toEqual({ children: 3, callMs: 5, busy: 0, waiting: 0 });
+  });
+
+  test("a value with a control character still gives well-formed XML", async () => {
+    await callEmulator(other, folder, "PUT", "/__emulator/tables/SYNCPAR/MCLARK", { body: { OTKUSR: "m\u0001clark<&>" } });
+    const read = await call(other, folder, { op: "read", pool: "X3POOL", keys: { SYPUSR: "MCLARK" } });
+    expect(fields(read.resultXml).get("OTKUSR")?.value).toBe("mclark<&>");
   });
 });
 

@@ -132,9 +132,14 @@ export function isNil(element: XmlElement | undefined): boolean {
 
 const ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
 
+/** Escapes markup and drops the control characters XML 1.0 cannot carry (a value stored through api1 may hold one). */
 export function escapeXml(value: string): string {
   let out = "";
-  for (const ch of value) out += ESCAPES[ch] ?? ch;
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    if (code < 0x20 && ch !== "\t" && ch !== "\n" && ch !== "\r") continue;
+    out += ESCAPES[ch] ?? ch;
+  }
   return out;
 }
 
