@@ -1,8 +1,8 @@
 /**
  * The X3 emulator: an HTTPS Fastify app speaking the api1 subset the gateway uses and X3's classic
- * SOAP web service (soap/), over in-memory
- * tables of a demo folder SEED, with Basic and connected-app authentication and, for tests and demos,
- * fault injection. Built by a function so each test gets a fresh one.
+ * SOAP web service (soap/), over in-memory tables of a demo folder SEED, with Basic and connected-app
+ * authentication and, for tests and demos, fault injection. Built by a function so each test gets a
+ * fresh one.
  */
 import type { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";

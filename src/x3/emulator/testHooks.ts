@@ -1,8 +1,8 @@
 /**
  * `/__emulator/…`: not X3. Lets tests and demos inject faults, count api1 requests and SOAP calls,
- * model the SOAP pool (children, time per call), and read or edit
- * a row the way an X3 user would in GESSYP (bumping `$etag` and UPDDATTIM). No authentication, so only
- * registered when the emulator is created with `testHooks`.
+ * model the SOAP pool (children, time per call), and read or edit a row the way an X3 user would in
+ * GESSYP (bumping `$etag` and UPDDATTIM). No authentication, so only registered when the emulator is
+ * created with `testHooks`.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
