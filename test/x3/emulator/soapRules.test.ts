@@ -236,6 +236,16 @@ describe("output", () => {
     expect(f.get("CORADXCRE")?.attributes.MENULAB).toBe(no);
   });
 
+  test("without codeLang, the language of Accept-Language", async () => {
+    const body = operation({ op: "read", lang: "", keys: { SYPUSR: "NOBODY" } });
+    const fra = await post(emulator, folder, body, { ...XML_HEADERS, "accept-language": "fr-FR,fr;q=0.9" });
+    expect(readAnswer(fra.http, fra.body).messages[0]?.message).toContain("Fiche inexistante");
+    const pt = await post(emulator, folder, body, { ...XML_HEADERS, "accept-language": "pt" });
+    expect(readAnswer(pt.http, pt.body).messages[0]?.message).toContain("Ficha inexistente");
+    const eng = await post(emulator, folder, operation({ op: "read", lang: "ENG", keys: { SYPUSR: "NOBODY" } }), { ...XML_HEADERS, "accept-language": "fr" });
+    expect(readAnswer(eng.http, eng.body).messages[0]?.message).toContain("Record does not exist");
+  });
+
   test("JSON on request: one object per group, strings, _LBL for local menus", async () => {
     const answer = await call(emulator, folder, { op: "read", lang: "FRA", requestConfig: "adxwss.optreturn=JSON", keys: { SYPUSR: "LDUPONT" } });
     const json = JSON.parse(answer.resultXml ?? "") as Record<string, Record<string, string>>;

@@ -7,8 +7,18 @@
 export const LANGUAGES = ["ENG", "FRA", "POR"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-export function languageOf(codeLang: string | undefined): Language {
+const ISO: Readonly<Record<string, Language>> = { en: "ENG", fr: "FRA", pt: "POR" };
+
+/**
+ * The call's language: `codeLang`, or when it is empty the first tag of an ISO `Accept-Language`
+ * header (X3-SOAP.md §3 [S]); ENG otherwise.
+ */
+export function languageOf(codeLang: string | undefined, acceptLanguage?: string): Language {
   const code = (codeLang ?? "").trim().toUpperCase();
+  if (code === "") {
+    const primary = (acceptLanguage ?? "").split(",")[0]?.split(/[-;]/)[0]?.trim().toLowerCase() ?? "";
+    return ISO[primary] ?? "ENG";
+  }
   return (LANGUAGES as readonly string[]).includes(code) ? (code as Language) : "ENG";
 }
 

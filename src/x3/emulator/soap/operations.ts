@@ -47,8 +47,13 @@ export class SoapService {
     private readonly options: SoapServiceOptions,
   ) {}
 
-  answer(call: SoapCall & { readonly operation: SoapOperation }, user: string, injected: InjectedError | null): X3Result {
-    const language = languageOf(call.callContext.codeLang);
+  answer(
+    call: SoapCall & { readonly operation: SoapOperation },
+    user: string,
+    injected: InjectedError | null,
+    acceptLanguage?: string,
+  ): X3Result {
+    const language = languageOf(call.callContext.codeLang, acceptLanguage);
     const poolAlias = call.callContext.poolAlias ?? "";
     if (!this.options.pools.has(poolAlias)) return failure(text("unknownPool", language, poolAlias));
     const publication = this.options.publications.get(call.publicName.trim());

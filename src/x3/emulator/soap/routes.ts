@@ -111,7 +111,7 @@ export function registerSoap(app: FastifyInstance, deps: SoapDependencies): void
       try {
         const execStarted = performance.now();
         if (pool.callMs > 0 && !(await waitWhileConnected(request, pool.callMs))) return reply.hijack();
-        const result = service.answer({ ...call, operation }, who, x3Error(fault));
+        const result = service.answer({ ...call, operation }, who, x3Error(fault), request.headers["accept-language"]);
         countCall(calls, operation, call.publicName.trim(), result.status);
         const now = performance.now();
         const timings = { waitMs: entry.waitMs, execMs: now - execStarted, totalMs: now - started, poolEntryIdx: entry.index };
