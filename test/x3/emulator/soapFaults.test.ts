@@ -2,7 +2,10 @@
  * `/__emulator/faults` on SOAP calls (as on api1, plus noWebServiceChildren and locked), the SOAP
  * call counts, and the pool model (K children, N ms per call) measured by overlapping calls.
  */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, request } from "undici";
 import type { RunningX3Emulator } from "../../../src/x3/emulator";
+import { SOAP_PATH } from "../../../src/x3/emulator/soap/routes";
 import type { FaultInput } from "../../../src/x3/emulator/faults";
 import { BASIC_ADMIN, callEmulator, emulatorSuite, type TestFolder } from "../fixture";
 import { call, operation, param, post } from "./soapFixture";
@@ -17,6 +20,14 @@ const fault = async (f: FaultInput) => expect((await hook("POST", "/__emulator/f
 const read = (lang = "ENG") => call(emulator, folder, { op: "read", lang, keys: { SYPUSR: "LDUPONT" } });
 const modify = (lang = "ENG", value = "2") =>
   call(emulator, folder, { op: "modify", lang, keys: { SYPUSR: "LDUPONT" }, objectXml: param({ SYP1_1: { TSKADXCRE: value } }) });
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await sleep(5);
+  }
+}
 
 describe("faults on SOAP calls", () => {
   test("unavailable: a proxy's 503, not SOAP", async () => {
@@ -138,6 +149,29 @@ describe("the pool model", () => {
     const result = await burst(3);
     expect(result.maxBusy).toBe(1);
     expect(result.ms).toBeGreaterThanOrEqual(3 * 100 - 10);
+  });
+
+  test("a call whose client leaves while it waits gives up its turn", async () => {
+    await hook("POST", "/__emulator/pool", { children: 1, callMs: 200 });
+    const first = read();
+    await until(() => emulator.app.x3Emulator.soapPool.state().busy === 1);
+    const agent = new Agent({ connect: { ca: folder.tls.ca } });
+    const abort = new AbortController();
+    const leaving = request(`${emulator.url}${SOAP_PATH}`, {
+      method: "POST",
+      headers: { ...BASIC_ADMIN, "content-type": "text/xml" },
+      body: operation({ op: "read", keys: { SYPUSR: "LDUPONT" } }),
+      dispatcher: agent,
+      signal: abort.signal,
+    });
+    await until(() => emulator.app.x3Emulator.soapPool.state().waiting === 1);
+    abort.abort();
+    await expect(leaving).rejects.toThrow();
+    await agent.close();
+    await until(() => emulator.app.x3Emulator.soapPool.state().waiting === 0);
+    expect((await first).status).toBe(1);
+    expect((await read()).status).toBe(1);
+    expect(emulator.app.x3Emulator.soapPool.state()).toMatchObject({ busy: 0, waiting: 0 });
   });
 
   test("0 children: the host accepts no web service", async () => {
