@@ -99,7 +99,11 @@ export async function waitWhileConnected(request: FastifyRequest, ms: number): P
  * same way to every protocol. Answers "answered" when the reply is done (or hijacked), "continue"
  * when the request goes on (after a latency, or for a fault the protocol answers itself).
  */
-export async function applyTransportFault(fault: Fault, request: FastifyRequest, reply: FastifyReply): Promise<"answered" | "continue"> {
+export async function applyTransportFault(
+  fault: Fault,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<"answered" | "continue"> {
   switch (fault.kind) {
     case "unavailable":
       // What a proxy or a saturated Syracuse answers: not JSON, not SOAP.

@@ -76,7 +76,8 @@ test("an entity declared in a DOCTYPE never reaches a value", () => {
 });
 
 test("a canonical read gives the operation, context and keys", () => {
-  const call = parseSoapRequest(envelope(`<wss:read>${callContext("FRA", "P1")}<publicName>YSYP</publicName>${keys({ SYPUSR: "A&amp;B" })}</wss:read>`));
+  const parts = `${callContext("FRA", "P1")}<publicName>YSYP</publicName>${keys({ SYPUSR: "A&amp;B" })}`;
+  const call = parseSoapRequest(envelope(`<wss:read>${parts}</wss:read>`));
   expect(call).toMatchObject({
     operation: "read",
     callContext: { codeLang: "FRA", poolAlias: "P1", poolId: "" },
@@ -93,7 +94,8 @@ test("readParam maps fields to their group only, NAM or NAME, and ignores ADXTEC
   if (!syp) throw new Error("YSYP is not published");
   expect(
     readParam(
-      '<PARAM><GRP ID="SYP1_1"><FLD NAM="COROTKCRE">2</FLD><FLD NAME="OTKUSR">a</FLD></GRP><GRP ID="ADXTEC"><FLD NAME="WW_MODSTAMP"/></GRP></PARAM>',
+      '<PARAM><GRP ID="SYP1_1"><FLD NAM="COROTKCRE">2</FLD><FLD NAME="OTKUSR">a</FLD></GRP>' +
+        '<GRP ID="ADXTEC"><FLD NAME="WW_MODSTAMP"/></GRP></PARAM>',
       syp,
     ),
   ).toEqual({ ok: true, values: new Map([["COROTKCRE", "2"], ["OTKUSR", "a"]]) });

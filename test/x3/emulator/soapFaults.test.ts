@@ -53,12 +53,14 @@ describe("faults on SOAP calls", () => {
   test("diagnoses: status 0 with the message as a type-3 message", async () => {
     await fault({ kind: "diagnoses", message: "Licence exhausted", count: 1 });
     const answer = await read();
-    expect([answer.http, answer.status, answer.messages, answer.resultXml]).toEqual([200, 0, [{ type: "3", message: "Licence exhausted" }], undefined]);
+    expect([answer.http, answer.status, answer.resultXml]).toEqual([200, 0, undefined]);
+    expect(answer.messages).toEqual([{ type: "3", message: "Licence exhausted" }]);
   });
 
   test("noWebServiceChildren: HTTP 500 'No Web services accepted' for `count` calls, api1 untouched", async () => {
     await fault({ kind: "noWebServiceChildren", count: 2 });
-    const api1 = await callEmulator(emulator, folder, "GET", "/api1/x3/erp/SEED/SYNCPAR('LDUPONT')?representation=SYNCPAR.$details", { headers: BASIC_ADMIN });
+    const details = "/api1/x3/erp/SEED/SYNCPAR('LDUPONT')?representation=SYNCPAR.$details";
+    const api1 = await callEmulator(emulator, folder, "GET", details, { headers: BASIC_ADMIN });
     expect(api1.status).toBe(200);
     for (let i = 0; i < 2; i += 1) {
       const res = await post(emulator, folder, operation({ op: "read", keys: { SYPUSR: "LDUPONT" } }));

@@ -15,10 +15,15 @@ export const NS =
   'xmlns:wss="http://www.adonix.com/WSS"';
 
 export function envelope(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope ${NS}><soapenv:Header/><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope ${NS}><soapenv:Header/>` +
+    `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`
+  );
 }
 
-export function callContext(codeLang = "ENG", poolAlias = "SEED", requestConfig = "adxwss.optreturn=XML&amp;adxwss.beautify=true"): string {
+const XML_CONFIG = "adxwss.optreturn=XML&amp;adxwss.beautify=true";
+
+export function callContext(codeLang = "ENG", poolAlias = "SEED", requestConfig = XML_CONFIG): string {
   return (
     `<callContext xsi:type="wss:CAdxCallContext"><codeLang xsi:type="xsd:string">${codeLang}</codeLang>` +
     `<poolAlias xsi:type="xsd:string">${poolAlias}</poolAlias><poolId xsi:type="xsd:string"></poolId>` +
@@ -28,9 +33,14 @@ export function callContext(codeLang = "ENG", poolAlias = "SEED", requestConfig 
 
 export function keys(pairs: Record<string, string>): string {
   const items = Object.entries(pairs)
-    .map(([k, v]) => `<item xsi:type="wss:CAdxParamKeyValue"><key xsi:type="xsd:string">${k}</key><value xsi:type="xsd:string">${v}</value></item>`)
+    .map(
+      ([k, v]) =>
+        `<item xsi:type="wss:CAdxParamKeyValue"><key xsi:type="xsd:string">${k}</key>` +
+        `<value xsi:type="xsd:string">${v}</value></item>`,
+    )
     .join("");
-  return `<objectKeys xsi:type="wss:ArrayOfCAdxParamKeyValue" soapenc:arrayType="wss:CAdxParamKeyValue[${Object.keys(pairs).length}]">${items}</objectKeys>`;
+  const n = Object.keys(pairs).length;
+  return `<objectKeys xsi:type="wss:ArrayOfCAdxParamKeyValue" soapenc:arrayType="wss:CAdxParamKeyValue[${n}]">${items}</objectKeys>`;
 }
 
 export interface Operation {
@@ -129,7 +139,9 @@ export function fields(resultXml: string | undefined): Map<string, Field> {
   const out = new Map<string, Field>();
   if (resultXml === undefined) throw new Error("resultXml is nil");
   for (const grp of parseXml(resultXml).children) {
-    for (const fld of grp.children) out.set(fld.attributes.NAME ?? "", { group: grp.attributes.ID ?? "", value: fld.text, attributes: fld.attributes });
+    for (const fld of grp.children) {
+      out.set(fld.attributes.NAME ?? "", { group: grp.attributes.ID ?? "", value: fld.text, attributes: fld.attributes });
+    }
   }
   return out;
 }

@@ -74,7 +74,8 @@ function record(result: Node | undefined): Map<string, { group: string; value: s
   const out = new Map<string, { group: string; value: string; label: unknown }>();
   for (const grp of list(result?.GRP)) {
     for (const fld of list(grp.FLD)) {
-      out.set(String(attr(fld, "NAME")), { group: String(attr(grp, "ID")), value: String(fld.$value ?? ""), label: attr(fld, "MENULAB") });
+      const value = String(fld.$value ?? "");
+      out.set(String(attr(fld, "NAME")), { group: String(attr(grp, "ID")), value, label: attr(fld, "MENULAB") });
     }
   }
   return out;

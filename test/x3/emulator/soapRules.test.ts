@@ -16,11 +16,18 @@ emulatorSuite((suite) => ({ folder, emulator } = suite));
 const XML_HEADERS = { ...BASIC_ADMIN, "content-type": "text/xml; charset=utf-8", soapaction: '""' };
 const readLdupont = operation({ op: "read", keys: { SYPUSR: "LDUPONT" } });
 const stored = (key: string) => emulator.app.x3Emulator.store.get("SYNCPAR", key);
+type Groups = Record<string, Record<string, string>>;
+/** A modify of one user's setup, on the shared emulator unless told otherwise. */
+const modifySetup = (key: string, groups: Groups, target?: RunningX3Emulator, extra: Partial<Operation> = {}) =>
+  call(target ?? emulator, folder, { op: "modify", keys: { SYPUSR: key }, objectXml: param(groups), ...extra });
+/** Syracuse's message for a field it cannot place (LM, verbatim). */
+const notFound = (field: string) => `Cannot add field [${field}] under root node. Field [${field}] not found into X3 description.`;
 
 describe("authentication", () => {
   test("no or wrong credentials: HTTP 401, and nothing answered", async () => {
     for (const authorization of [undefined, `Basic ${Buffer.from("admin:wrong").toString("base64")}`, "Bearer nonsense"]) {
-      const res = await post(emulator, folder, readLdupont, { "content-type": "text/xml", ...(authorization ? { authorization } : {}) });
+      const headers = { "content-type": "text/xml", ...(authorization ? { authorization } : {}) };
+      const res = await post(emulator, folder, readLdupont, headers);
       expect(res.http).toBe(401);
     }
   });
@@ -74,7 +81,10 @@ describe("leniency, as Syracuse", () => {
     ["item", "<objectKeys><item><key>SYPUSR</key><value>LDUPONT</value></item></objectKeys>"],
     ["keys", "<objectKeys><keys><key>SYPUSR</key><value>LDUPONT</value></keys></objectKeys>"],
     ["sequence", "<objectKeys><sequence><key>SYPUSR</key><value>LDUPONT</value></sequence></objectKeys>"],
-    ["ArrayOfCAdxParamKeyValue", "<objectKeys><ArrayOfCAdxParamKeyValue><key>SYPUSR</key><value>LDUPONT</value></ArrayOfCAdxParamKeyValue></objectKeys>"],
+    [
+      "ArrayOfCAdxParamKeyValue",
+      "<objectKeys><ArrayOfCAdxParamKeyValue><key>SYPUSR</key><value>LDUPONT</value></ArrayOfCAdxParamKeyValue></objectKeys>",
+    ],
     ["bare key and value", "<objectKeys><key>SYPUSR</key><value>LDUPONT</value></objectKeys>"],
     ["capitalised Key/Value", "<objectKeys><item><Key>SYPUSR</Key><Value>LDUPONT</Value></item></objectKeys>"],
   ])("objectKeys as %s", async (_name, rawKeys) => {
@@ -96,7 +106,8 @@ describe("leniency, as Syracuse", () => {
   test("objectXml entity-escaped or in CDATA, FLD with NAME or NAM", async () => {
     const escaped = envelope(
       `<wss:modify>${callContext()}<publicName>YSYP</publicName>${keys({ SYPUSR: "LDUPONT" })}` +
-        '<objectXml>&lt;PARAM&gt;&lt;GRP ID="SYP1_2"&gt;&lt;FLD NAM="BAPADXCRE"&gt;2&lt;/FLD&gt;&lt;/GRP&gt;&lt;/PARAM&gt;</objectXml></wss:modify>',
+        '<objectXml>&lt;PARAM&gt;&lt;GRP ID="SYP1_2"&gt;&lt;FLD NAM="BAPADXCRE"&gt;2&lt;/FLD&gt;' +
+        "&lt;/GRP&gt;&lt;/PARAM&gt;</objectXml></wss:modify>",
     );
     const res = await post(emulator, folder, escaped, XML_HEADERS);
     expect(readAnswer(res.http, res.body).status).toBe(1);
@@ -177,12 +188,12 @@ describe("X3's checks, in order: status 0 and a type-3 message", () => {
   });
 
   test.each([
-    ["an unknown field", param({ SYP1_1: { NOSUCHFLAG: "2" } }), "Cannot add field [NOSUCHFLAG] under root node. Field [NOSUCHFLAG] not found into X3 description."],
-    ["a field in another group", param({ SYP1_2: { COROTKCRE: "2" } }), "Cannot add field [COROTKCRE] under root node. Field [COROTKCRE] not found into X3 description."],
-    ["a field under the root", '<PARAM><FLD NAME="COROTKCRE">2</FLD></PARAM>', "Cannot add field [COROTKCRE] under root node. Field [COROTKCRE] not found into X3 description."],
+    ["an unknown field", param({ SYP1_1: { NOSUCHFLAG: "2" } }), notFound("NOSUCHFLAG")],
+    ["a field in another group", param({ SYP1_2: { COROTKCRE: "2" } }), notFound("COROTKCRE")],
+    ["a field under the root", '<PARAM><FLD NAME="COROTKCRE">2</FLD></PARAM>', notFound("COROTKCRE")],
     ["a group without ID", '<PARAM><GRP><FLD NAME="COROTKCRE">2</FLD></GRP></PARAM>', "No attribute ID found into GRP tag."],
     ["an unknown group", param({ SYP9_9: { COROTKCRE: "2" } }), "Group [SYP9_9] not found into X3 description."],
-    ["CLLADXCRE, not published by default", param({ SYP1_2: { CLLADXCRE: "2" } }), "Cannot add field [CLLADXCRE] under root node. Field [CLLADXCRE] not found into X3 description."],
+    ["CLLADXCRE, not published by default", param({ SYP1_2: { CLLADXCRE: "2" } }), notFound("CLLADXCRE")],
   ])("%s: Syracuse's structure message, nothing written", async (_name, objectXml, message) => {
     const before = stored("LDUPONT")?.etag;
     const answer = await call(emulator, folder, { op: "modify", keys: { SYPUSR: "LDUPONT" }, objectXml });
@@ -194,7 +205,7 @@ describe("X3's checks, in order: status 0 and a type-3 message", () => {
   test("a local-menu value other than 1 or 2, nothing written", async () => {
     const before = stored("LDUPONT")?.etag;
     for (const value of ["3", "0", "Yes", ""]) {
-      const answer = await call(emulator, folder, { op: "modify", keys: { SYPUSR: "LDUPONT" }, objectXml: param({ SYP1_1: { COROTKCRE: value } }) });
+      const answer = await modifySetup("LDUPONT", { SYP1_1: { COROTKCRE: value } });
       expect([value, answer.status, answer.messages[0]?.message]).toEqual([value, 0, "COROTKCRE: Incorrect value"]);
     }
     expect(stored("LDUPONT")?.etag).toBe(before);
@@ -207,7 +218,10 @@ describe("output", () => {
     expect(res.body).toContain('<resultXml xsi:type="xsd:string"><![CDATA[<?xml version="1.0" encoding="UTF-8"?>\n<RESULT>');
     expect(res.body).toContain('<FLD MENULAB="Yes" MENULOCAL="1" NAME="COROTKCRE" TYPE="Integer">2</FLD>');
     expect(res.body).toContain('<FLD NAME="SYPUSR" TYPE="Char">LDUPONT</FLD>');
-    expect(res.body).toContain('<messages xsi:type="soapenc:Array" soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" soapenc:arrayType="wss:CAdxMessage[0]"/>');
+    expect(res.body).toContain(
+      '<messages xsi:type="soapenc:Array" soapenv:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/" ' +
+        'soapenc:arrayType="wss:CAdxMessage[0]"/>',
+    );
     const answer = readAnswer(res.http, res.body);
     expect(answer.technicalInfos).toEqual([
       "busy", "changeLanguage", "changeUserId", "flushAdx", "loadWebsDuration", "nbDistributionCycle", "poolDistribDuration",
@@ -220,7 +234,9 @@ describe("output", () => {
     const res = await post(emulator, folder, operation({ op: "read", keys: { SYPUSR: "NOBODY" } }), XML_HEADERS);
     expect(res.body).toContain('<resultXml xsi:type="xsd:string" xsi:nil="true"/>');
     expect(res.body).toContain('soapenc:arrayType="wss:CAdxMessage[1]"><messages href="#id0"/></messages>');
-    expect(res.body).toMatch(/<\/wss:readResponse>\n<multiRef id="id0" soapenc:root="0" [^>]*xsi:type="wss:CAdxMessage"><type>3<\/type><message>/);
+    expect(res.body).toMatch(
+      /<\/wss:readResponse>\n<multiRef id="id0" soapenc:root="0" [^>]*xsi:type="wss:CAdxMessage"><type>3<\/type><message>/,
+    );
     expect(readAnswer(res.http, res.body).technicalInfos).toHaveLength(19);
   });
 
@@ -242,41 +258,44 @@ describe("output", () => {
     expect(readAnswer(fra.http, fra.body).messages[0]?.message).toContain("Fiche inexistante");
     const pt = await post(emulator, folder, body, { ...XML_HEADERS, "accept-language": "pt" });
     expect(readAnswer(pt.http, pt.body).messages[0]?.message).toContain("Ficha inexistente");
-    const eng = await post(emulator, folder, operation({ op: "read", lang: "ENG", keys: { SYPUSR: "NOBODY" } }), { ...XML_HEADERS, "accept-language": "fr" });
+    const withLang = operation({ op: "read", lang: "ENG", keys: { SYPUSR: "NOBODY" } });
+    const eng = await post(emulator, folder, withLang, { ...XML_HEADERS, "accept-language": "fr" });
     expect(readAnswer(eng.http, eng.body).messages[0]?.message).toContain("Record does not exist");
   });
 
   test("JSON on request: one object per group, strings, _LBL for local menus", async () => {
-    const answer = await call(emulator, folder, { op: "read", lang: "FRA", requestConfig: "adxwss.optreturn=JSON", keys: { SYPUSR: "LDUPONT" } });
-    const json = JSON.parse(answer.resultXml ?? "") as Record<string, Record<string, string>>;
-    expect(json.SYP0_1).toEqual({ SYPUSR: "LDUPONT" });
-    expect(json.SYP1_1).toMatchObject({ COROTKCRE: "2", COROTKCRE_LBL: "Oui", CORADXCRE: "1", CORADXCRE_LBL: "Non" });
-    expect(json.ADXTEC?.WW_MODSTAMP).toMatch(/^\d{14}$/);
-    const list = await call(emulator, folder, { op: "query", publicName: "YAUS", requestConfig: "adxwss.optreturn=JSON", listSize: 1 });
+    const json = "adxwss.optreturn=JSON";
+    const answer = await call(emulator, folder, { op: "read", lang: "FRA", requestConfig: json, keys: { SYPUSR: "LDUPONT" } });
+    const groups = JSON.parse(answer.resultXml ?? "") as Groups;
+    expect(groups.SYP0_1).toEqual({ SYPUSR: "LDUPONT" });
+    expect(groups.SYP1_1).toMatchObject({ COROTKCRE: "2", COROTKCRE_LBL: "Oui", CORADXCRE: "1", CORADXCRE_LBL: "Non" });
+    expect(groups.ADXTEC?.WW_MODSTAMP).toMatch(/^\d{14}$/);
+    const list = await call(emulator, folder, { op: "query", publicName: "YAUS", requestConfig: json, listSize: 1 });
     expect(JSON.parse(list.resultXml ?? "")).toEqual([{ USR: "ADMIN", INTUSR: "X3 Administrator" }]);
   });
 });
 
 describe("semantics", () => {
-  const stamp = async (): Promise<string> =>
-    fields((await call(emulator, folder, { op: "read", keys: { SYPUSR: "MCLARK" } })).resultXml).get("WW_MODSTAMP")?.value ?? "";
+  const adxtec = async (field: string): Promise<string> =>
+    fields((await call(emulator, folder, { op: "read", keys: { SYPUSR: "MCLARK" } })).resultXml).get(field)?.value ?? "";
+  const stamp = () => adxtec("WW_MODSTAMP");
 
   test("WW_MODSTAMP changes on every write, back to back, whichever side writes", async () => {
     const stamps = [await stamp()];
     for (const value of ["1", "2", "1"]) {
-      const answer = await call(emulator, folder, { op: "modify", keys: { SYPUSR: "MCLARK" }, objectXml: param({ SYP1_1: { COROTKCRE: value } }) });
+      const answer = await modifySetup("MCLARK", { SYP1_1: { COROTKCRE: value } });
       stamps.push(fields(answer.resultXml).get("WW_MODSTAMP")?.value ?? "");
     }
     await callEmulator(emulator, folder, "PUT", "/__emulator/tables/SYNCPAR/MCLARK", { body: { TSKOTKCRE: 1 } });
     stamps.push(await stamp());
     expect(new Set(stamps).size).toBe(stamps.length);
     expect([...stamps].sort()).toEqual(stamps);
-    expect(fields((await call(emulator, folder, { op: "read", keys: { SYPUSR: "MCLARK" } })).resultXml).get("WW_MODUSER")?.value).toBe("ADMIN");
+    expect(await adxtec("WW_MODUSER")).toBe("ADMIN");
   });
 
   test("modify is partial: a GESSYP edit to another flag survives", async () => {
     await callEmulator(emulator, folder, "PUT", "/__emulator/tables/SYNCPAR/LDUPONT", { body: { TSKADXDLT: 2, OTKUSR: "lea" } });
-    const answer = await call(emulator, folder, { op: "modify", keys: { SYPUSR: "LDUPONT" }, objectXml: param({ SYP1_2: { BAPOTKDLT: "1" } }) });
+    const answer = await modifySetup("LDUPONT", { SYP1_2: { BAPOTKDLT: "1" } });
     const f = fields(answer.resultXml);
     expect(f.get("BAPOTKDLT")?.value).toBe("1");
     expect(f.get("TSKADXDLT")?.value).toBe("2");
@@ -285,7 +304,7 @@ describe("semantics", () => {
   });
 
   test("modify cannot change the key", async () => {
-    const answer = await call(emulator, folder, { op: "modify", keys: { SYPUSR: "LDUPONT" }, objectXml: param({ SYP0_1: { SYPUSR: "OTHER" } }) });
+    const answer = await modifySetup("LDUPONT", { SYP0_1: { SYPUSR: "OTHER" } });
     expect(answer.status).toBe(0);
     expect(stored("OTHER")).toBeUndefined();
   });
@@ -352,14 +371,15 @@ describe("options: renamed groups, invisible fields, other pools", () => {
     expect(f.get("OTKUSR")?.group).toBe("HEAD");
     expect(f.get("CLLADXCRE")).toMatchObject({ group: "FLAGS", value: "2" });
     expect(f.has("BAPOTKCRE")).toBe(false);
-    const guess = await call(other, folder, { op: "modify", pool: "X3POOL", keys: { SYPUSR: "MCLARK" }, objectXml: param({ SYP1_1: { COROTKCRE: "1" } }) });
+    const guess = await modifySetup("MCLARK", { SYP1_1: { COROTKCRE: "1" } }, other, { pool: "X3POOL" });
     expect(guess.messages).toEqual([{ type: "3", message: "Group [SYP1_1] not found into X3 description." }]);
     const seed = await call(other, folder, { op: "read", keys: { SYPUSR: "MCLARK" } });
     expect(seed.messages[0]?.message).toBe("No classic web service pool match to 'SEED'");
   });
 
   test("the pool model given is the one the pool hook reports", async () => {
-    expect((await callEmulator(other, folder, "GET", "/__emulator/pool")).json).toEqual({ children: 3, callMs: 5, busy: 0, waiting: 0 });
+    const pool = await callEmulator(other, folder, "GET", "/__emulator/pool");
+    expect(pool.json).toEqual({ children: 3, callMs: 5, busy: 0, waiting: 0 });
   });
 
   test("a value with a control character still gives well-formed XML", async () => {

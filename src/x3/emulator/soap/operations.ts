@@ -64,7 +64,8 @@ export class SoapService {
     if (injected?.kind === "diagnoses") return failure(injected.message);
     if (injected?.kind === "locked") return failure(text("locked", language));
 
-    const format: ResultFormat = call.callContext.requestConfig.get("adxwss.optreturn")?.toUpperCase() === "JSON" ? "JSON" : "XML";
+    const optreturn = call.callContext.requestConfig.get("adxwss.optreturn")?.toUpperCase();
+    const format: ResultFormat = optreturn === "JSON" ? "JSON" : "XML";
     const ctx: Context = { publication, language, format, user };
     switch (call.operation) {
       case "read":

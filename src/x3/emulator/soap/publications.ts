@@ -96,7 +96,9 @@ const OBJECT_OPERATIONS: ReadonlySet<SoapOperation> = new Set(["read", "query", 
 function fieldOf(table: X3Table, name: string): PublishedField {
   const kind = TABLES[table].columns[name];
   if (!kind) throw new Error(`X3 emulator: ${table} has no column ${name}`);
-  return kind === "yesNo" ? { name, type: "Integer", menuLocal: 1, length: 1 } : { name, type: "Char", length: LENGTHS[name] ?? 30 };
+  return kind === "yesNo"
+    ? { name, type: "Integer", menuLocal: 1, length: 1 }
+    : { name, type: "Char", length: LENGTHS[name] ?? 30 };
 }
 
 function publish(

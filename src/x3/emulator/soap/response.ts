@@ -100,7 +100,8 @@ export function resultEnvelope(operation: string, result: X3Result, timings: Tim
 export function faultEnvelope(faultcode: "Client" | "Server", faultstring: string): string {
   return (
     ENVELOPE_OPEN +
-    `<soapenv:Fault><faultcode>soapenv:${faultcode}</faultcode><faultstring>${escapeXml(faultstring)}</faultstring></soapenv:Fault>\n` +
+    `<soapenv:Fault><faultcode>soapenv:${faultcode}</faultcode>` +
+    `<faultstring>${escapeXml(faultstring)}</faultstring></soapenv:Fault>\n` +
     ENVELOPE_CLOSE
   );
 }

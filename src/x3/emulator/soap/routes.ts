@@ -8,7 +8,14 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { authenticate, type EmulatorConnectedApp, type EmulatorCredentials } from "../auth";
-import { applyTransportFault, connectionSignal, NO_WEB_SERVICES, waitWhileConnected, type Fault, type FaultInjector } from "../faults";
+import {
+  applyTransportFault,
+  connectionSignal,
+  NO_WEB_SERVICES,
+  waitWhileConnected,
+  type Fault,
+  type FaultInjector,
+} from "../faults";
 import type { X3EmulatorStore } from "../store";
 import { countCall, type SoapCallCounts } from "./calls";
 import { parseSoapRequest, SoapFaultError, type SoapCall } from "./envelope";
@@ -79,11 +86,13 @@ export function registerSoap(app: FastifyInstance, deps: SoapDependencies): void
   // Its own scope: Syracuse reads the body whatever the Content-Type says (text/xml, text/html, JSON…).
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "string", bodyLimit: limits.maxBytes }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser("*", { parseAs: "string", bodyLimit: limits.maxBytes }, (_request, body, done) =>
+      done(null, body),
+    );
     scope.setErrorHandler(async (error: { statusCode?: number; message?: string }, request, reply) => {
-      const status = error.statusCode === 413 ? 413 : 500;
-      if (status === 500) request.log.error(error);
-      return sendFault(reply, status, status === 413 ? "Client" : "Server", status === 413 ? "Request too large" : "Internal error");
+      if (error.statusCode === 413) return sendFault(reply, 413, "Client", "Request too large");
+      request.log.error(error);
+      return sendFault(reply, 500, "Server", "Internal error");
     });
 
     scope.post(SOAP_PATH, async (request, reply) => {
