@@ -103,6 +103,22 @@ test("readParam maps fields to their group only, NAM or NAME, and ignores ADXTEC
   expect(readParam("<PARAM><GRP", syp).ok).toBe(false);
 });
 
+test("readParam takes JSON too: groups as objects, _LBL labels ignored, the same checks", () => {
+  const syp = publications().get("YSYP");
+  if (!syp) throw new Error("YSYP is not published");
+  expect(readParam('{"SYP1_1": {"COROTKCRE": "2", "COROTKCRE_LBL": "Yes", "CORADXCRE": 1}, "ADXTEC": {}}', syp)).toEqual({
+    ok: true,
+    values: new Map([["COROTKCRE", "2"], ["CORADXCRE", "1"]]),
+  });
+  expect(readParam('{"SYP1_2": {"COROTKCRE": "2"}}', syp)).toEqual({
+    ok: false,
+    errors: ["Cannot add field [COROTKCRE] under root node. Field [COROTKCRE] not found into X3 description."],
+  });
+  expect(readParam('{"SYP1_1": [{"COROTKCRE": "2"}], "OTKUSR": "x"}', syp).ok).toBe(false);
+  expect(readParam('{"SYP1_1": {"OTKUSR": {"nested": 1}}}', syp).ok).toBe(false);
+  expect(readParam('{"SYP1_1": ', syp).ok).toBe(false);
+});
+
 test("a publication layout that names an unknown column, repeats a field or drops the key is refused", () => {
   expect(() => publications({ sypGroups: [{ id: "A", fields: ["SYPUSR", "NOPE"] }] })).toThrow(/NOPE/);
   expect(() => publications({ sypGroups: [{ id: "A", fields: ["SYPUSR"] }, { id: "B", fields: ["SYPUSR"] }] })).toThrow(/twice/);
