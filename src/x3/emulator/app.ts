@@ -1,19 +1,22 @@
 /**
- * The X3 emulator: an HTTPS Fastify app speaking the api1 subset the gateway uses, over in-memory
- * tables of a demo folder SEED, with Basic and connected-app authentication and, for tests and demos,
- * fault injection. Built by a function so each test gets a fresh one.
+ * The X3 emulator: an HTTPS Fastify app speaking the api1 subset the gateway uses and X3's classic
+ * SOAP web service (soap/), over in-memory tables of a demo folder SEED, with Basic and connected-app
+ * authentication and, for tests and demos, fault injection. Built by a function so each test gets a
+ * fresh one.
  */
 import type { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { YesNoEncoding } from "../../core/x3YesNo";
 import { diagnosesBody } from "../api1";
 import { registerApi1 } from "./api1Routes";
 import { DEV_CREDENTIALS, type EmulatorConnectedApp, type EmulatorCredentials } from "./auth";
-import { FaultInjector } from "./faults";
+import { applyTransportFault, FaultInjector } from "./faults";
 import { SEED_ENDPOINT } from "./seed";
 import { X3EmulatorStore } from "./store";
+import { emptyCallCounts, type SoapCallCounts } from "./soap/calls";
+import { ChannelPool } from "./soap/pool";
+import { registerSoap, type SoapEmulatorOptions } from "./soap/routes";
 import { registerTestHooks, type RequestCounts } from "./testHooks";
 
 export interface X3EmulatorOptions {
@@ -28,14 +31,18 @@ export interface X3EmulatorOptions {
   readonly testHooks?: boolean;
   /** How the published representations show yes/no fields; X3's local menu 1/2 by default. */
   readonly yesNo?: YesNoEncoding;
+  /** The classic SOAP web service: pool aliases, publications, the pool model. */
+  readonly soap?: SoapEmulatorOptions;
   readonly logger?: FastifyServerOptions["logger"];
 }
 
-/** In-process access for tests: the tables, the fault injector and the api1 request counts. */
+/** In-process access for tests: the tables, the fault injector, the api1 request and SOAP call counts, the SOAP pool. */
 export interface X3EmulatorState {
   readonly store: X3EmulatorStore;
   readonly faults: FaultInjector;
   readonly requests: RequestCounts;
+  readonly soapCalls: SoapCallCounts;
+  readonly soapPool: ChannelPool;
   readonly endpoint: string;
 }
 
@@ -52,6 +59,8 @@ export async function createX3Emulator(options: X3EmulatorOptions): Promise<X3Em
     store: X3EmulatorStore.open(options.dataFile ?? undefined),
     faults: new FaultInjector(),
     requests: { total: 0, byMethod: {} },
+    soapCalls: emptyCallCounts(),
+    soapPool: new ChannelPool(options.soap?.pool),
     endpoint: SEED_ENDPOINT,
   };
   app.decorate("x3Emulator", state);
@@ -61,34 +70,13 @@ export async function createX3Emulator(options: X3EmulatorOptions): Promise<X3Em
     state.requests.total += 1;
     state.requests.byMethod[request.method] = (state.requests.byMethod[request.method] ?? 0) + 1;
 
-    const fault = state.faults.take();
+    // A write is what another session's lock blocks; the host's web-service children are SOAP's only.
+    const write = request.method === "PUT" || request.method === "POST";
+    const fault = state.faults.take((f) => (f.kind === "locked" ? write : f.kind !== "noWebServiceChildren"));
     if (!fault) return;
-    switch (fault.kind) {
-      case "unavailable":
-        // What a proxy or a saturated Syracuse answers: not JSON.
-        return reply.code(503).header("retry-after", "1").type("text/plain").send("Service Unavailable");
-      case "reset":
-        reply.hijack();
-        request.raw.socket.destroy();
-        return reply;
-      case "diagnoses":
-        return reply.code(200).send(diagnosesBody(fault.message));
-      case "latency": {
-        // Stop waiting when the client gives up, so no timer outlives a timed-out request.
-        const socket = request.raw.socket;
-        const abort = new AbortController();
-        const onClose = (): void => abort.abort();
-        socket.once("close", onClose);
-        try {
-          await sleep(fault.ms, undefined, { signal: abort.signal });
-        } catch {
-          return reply.hijack(); // the client is gone: nothing to answer
-        } finally {
-          socket.off("close", onClose);
-        }
-        return;
-      }
-    }
+    if (fault.kind === "diagnoses") return reply.code(200).send(diagnosesBody(fault.message));
+    if (fault.kind === "locked") return reply.code(200).send(diagnosesBody("Locked record"));
+    if ((await applyTransportFault(fault, request, reply)) === "answered") return reply;
   });
 
   app.setNotFoundHandler(async (_request, reply) => reply.code(404).send(diagnosesBody("Resource not found")));
@@ -99,14 +87,24 @@ export async function createX3Emulator(options: X3EmulatorOptions): Promise<X3Em
     return reply.code(status).send(diagnosesBody(status === 500 ? "Internal error" : (error.message ?? "Bad request")));
   });
 
+  const credentials = options.credentials ?? DEV_CREDENTIALS;
   registerApi1(app, {
     store: state.store,
     endpoint: state.endpoint,
     yesNo: options.yesNo ?? "localMenu",
-    credentials: options.credentials ?? DEV_CREDENTIALS,
+    credentials,
     connectedApp: options.connectedApp,
   });
-  if (options.testHooks ?? true) registerTestHooks(app, state.store, state.faults, state.requests);
+  registerSoap(app, {
+    store: state.store,
+    faults: state.faults,
+    calls: state.soapCalls,
+    pool: state.soapPool,
+    credentials,
+    connectedApp: options.connectedApp,
+    options: options.soap ?? {},
+  });
+  if (options.testHooks ?? true) registerTestHooks(app, state);
 
   await app.ready();
   return app as unknown as X3EmulatorApp; // the decoration above is what the intersection adds

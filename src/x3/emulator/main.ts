@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { developmentTls } from "../../server/devCertificates";
 import { startX3Emulator } from "./app";
+import { SOAP_PATH } from "./soap/routes";
 
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR || ".data";
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     logger: { level: process.env.LOG_LEVEL || "info" },
   });
   console.log(`X3 emulator: ${emulator.url}/api1/x3/erp/SEED (Basic admin / admin; certificate ${tls.certFile})`);
+  console.log(`X3 emulator: SOAP at ${emulator.url}${SOAP_PATH} (pool alias SEED, publications YSYP and YAUS)`);
 
   let stopping = false;
   const stop = (signal: string): void => {

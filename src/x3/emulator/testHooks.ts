@@ -1,7 +1,8 @@
 /**
- * `/__emulator/…`: not X3. Lets tests and demos inject faults, count api1 requests, and read or edit
- * a row the way an X3 user would in GESSYP (bumping `$etag` and UPDDATTIM). No authentication, so only
- * registered when the emulator is created with `testHooks`.
+ * `/__emulator/…`: not X3. Lets tests and demos inject faults, count api1 requests and SOAP calls,
+ * model the SOAP pool (children, time per call), and read or edit a row the way an X3 user would in
+ * GESSYP (bumping `$etag` and UPDDATTIM). No authentication, so only registered when the emulator is
+ * created with `testHooks`.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
@@ -9,6 +10,8 @@ import { decodeYesNo, encodeYesNo, isYesNoValue } from "../../core/x3YesNo";
 import { diagnosesBody } from "../api1";
 import type { X3Table } from "../config";
 import { FaultSchema, type FaultInjector } from "./faults";
+import { resetCallCounts, type SoapCallCounts } from "./soap/calls";
+import { PoolModelSchema, type ChannelPool } from "./soap/pool";
 import type { StoredRow, X3EmulatorStore } from "./store";
 import { AUDIT_COLUMNS, TABLES, isX3TableName, type X3Value } from "./tables";
 
@@ -31,12 +34,16 @@ function badRequest(reply: FastifyReply, message: string): FastifyReply {
   return reply.code(400).send(diagnosesBody(message));
 }
 
-export function registerTestHooks(
-  app: FastifyInstance,
-  store: X3EmulatorStore,
-  faults: FaultInjector,
-  counts: RequestCounts,
-): void {
+export interface TestHookState {
+  readonly store: X3EmulatorStore;
+  readonly faults: FaultInjector;
+  readonly requests: RequestCounts;
+  readonly soapCalls: SoapCallCounts;
+  readonly soapPool: ChannelPool;
+}
+
+export function registerTestHooks(app: FastifyInstance, state: TestHookState): void {
+  const { store, faults, requests: counts } = state;
   app.post("/__emulator/faults", async (request, reply) => {
     const parsed = FaultSchema.safeParse(request.body);
     if (!parsed.success) return badRequest(reply, z.prettifyError(parsed.error));
@@ -50,6 +57,24 @@ export function registerTestHooks(
   });
 
   app.get("/__emulator/requests", async () => counts);
+
+  /** SOAP calls answered: total, byOperation, byPublication (then operation), byStatus ("1", "0"). */
+  app.get("/__emulator/calls", async () => state.soapCalls);
+
+  app.delete("/__emulator/calls", async (_request, reply) => {
+    resetCallCounts(state.soapCalls);
+    return reply.code(204).send();
+  });
+
+  app.get("/__emulator/pool", async () => state.soapPool.state());
+
+  /** `{children, callMs}`: at most `children` SOAP calls at once, each taking `callMs`; 0 children refuses all. */
+  app.post("/__emulator/pool", async (request, reply) => {
+    const parsed = PoolModelSchema.safeParse(request.body);
+    if (!parsed.success) return badRequest(reply, z.prettifyError(parsed.error));
+    state.soapPool.set(parsed.data);
+    return state.soapPool.state();
+  });
 
   function target(params: unknown, reply: FastifyReply): { table: X3Table; key: string } | null {
     const parsed = TableParamsSchema.safeParse(params);
