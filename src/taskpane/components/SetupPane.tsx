@@ -61,7 +61,8 @@ const useStyles = makeStyles({
   statusLine: { flexBasis: "100%", minHeight: tokens.lineHeightBase300 },
   dirty: { marginRight: tokens.spacingHorizontalS, verticalAlign: "text-bottom" },
   success: { color: tokens.colorPaletteGreenForeground1 },
-  warning: { color: tokens.colorPaletteMarigoldForeground1 },
+  // Marigold on the bar's grey is 2.4:1; the status warning colour reads (4.9:1 light, 8:1 dark).
+  warning: { color: tokens.colorStatusWarningForeground1 },
   error: { color: tokens.colorPaletteRedForeground1 },
   info: { color: tokens.colorNeutralForeground2 },
 });
