@@ -106,7 +106,7 @@ export class X3UserDirectory {
   }
 
   private scheduled(): void {
-    // refresh() has reported X3's failure already; this one is the store never filled, said once more.
+    // load() has logged the failure; a rejection (no directory stored yet) has no caller to go to here.
     this.refresh().catch(() => undefined);
   }
 
