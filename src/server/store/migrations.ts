@@ -92,6 +92,29 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
       await db.schema.createIndex("outbox_leased").on("outbox").column("user_code").where(sql.ref("lease_until"), "is not", null).execute();
     },
   },
+  // The directory of X3 users (issue 19): with X3's SOAP web service a lookup costs a query plus a read per
+  // user, too costly per request, so mailboxes are matched against this copy, refreshed as a whole. The
+  // e-mail is matched lower-cased by the application (one rule on both databases, an index that serves it).
+  // `x3_user` stays: it is the last mapping seen for a mailbox, used while X3 cannot be reached.
+  "2026-12-08-001-x3-directory": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("x3_directory")
+        .addColumn("user_code", "varchar(10)", (c) => c.primaryKey())
+        .addColumn("name", "varchar(254)", (c) => c.notNull())
+        .addColumn("email", "varchar(254)", (c) => c.notNull())
+        .addColumn("email_lower", "varchar(254)", (c) => c.notNull())
+        .addColumn("language", "varchar(8)")
+        .execute();
+      await db.schema.createIndex("x3_directory_email").on("x3_directory").column("email_lower").execute();
+      // One row (id 1) once the directory has been filled: "never" and "an empty X3" are told apart.
+      await db.schema
+        .createTable("x3_directory_state")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("refreshed_at", "varchar(32)", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {

@@ -53,6 +53,22 @@ export interface X3UserTable {
   seen_at: string;
 }
 
+/** The directory of X3 users, a copy of X3's AUTILIS replaced as a whole at each refresh. */
+export interface X3DirectoryTable {
+  user_code: string;
+  name: string;
+  /** As X3 holds it (trimmed); `email_lower` is what mailboxes are matched against. */
+  email: string;
+  email_lower: string;
+  language: string | null;
+}
+
+/** One row (id 1), written with each complete refresh of the directory. */
+export interface X3DirectoryStateTable {
+  id: number;
+  refreshed_at: string;
+}
+
 /** Company policy: one row (id 1) holding the JSON document, versioned like a setup. */
 export interface PolicyTable {
   id: number;
@@ -68,4 +84,6 @@ export interface Database {
   history: HistoryTable;
   outbox: OutboxTable;
   x3_user: X3UserTable;
+  x3_directory: X3DirectoryTable;
+  x3_directory_state: X3DirectoryStateTable;
 }

@@ -10,7 +10,7 @@ import { type ChangeSource, type Delivery, FlagsSchema, type HistoryEntry, type 
 import { durableTransaction, type RawSqlite, rawSqliteOf } from "./database";
 import { GroupCommit } from "./groupCommit";
 import type { SqlDialect } from "./migrations";
-import type { Database, HistoryTable, OutboxTable, PolicyTable, SetupTable } from "./schema";
+import type { Database, HistoryTable, OutboxTable, PolicyTable, SetupTable, X3DirectoryTable } from "./schema";
 
 export interface StoredSetup {
   readonly userCode: string;
@@ -736,12 +736,72 @@ export class SetupStore {
     return row ? { code: row.user_code, name: row.name, email: row.email, language: row.language } : null;
   }
 
+  // --- The directory of X3 users (see X3UserDirectory): replaced as a whole, read by e-mail or code. ---
+
+  /**
+   * Replaces the directory with `users` and records `refreshedAt`, in one transaction: readers see the old
+   * directory or the new one, and a user gone from X3 is gone from it. A user the columns cannot hold (a
+   * code over 10 characters, an e-mail over 254, which no mailbox can have) is left out rather than
+   * failing the refresh; a code listed twice keeps its last entry. Returns how many users were stored.
+   */
+  async replaceDirectory(users: readonly X3User[], refreshedAt: Date): Promise<number> {
+    const rows = new Map<string, Insertable<X3DirectoryTable>>();
+    for (const u of users) {
+      const code = u.code.trim();
+      const email = u.email.trim();
+      if (!code || code.length > 10 || email.length > 254) continue;
+      const language = u.language?.trim().slice(0, 8) || null;
+      rows.set(code, { user_code: code, name: u.name.slice(0, 254), email, email_lower: email.toLowerCase(), language });
+    }
+    const at = refreshedAt.toISOString();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("x3_directory").execute();
+      // Bounded statements: SQLite and PostgreSQL cap a statement's parameters (5 a row here).
+      const all = [...rows.values()];
+      for (let i = 0; i < all.length; i += 500) await trx.insertInto("x3_directory").values(all.slice(i, i + 500)).execute();
+      await trx
+        .insertInto("x3_directory_state")
+        .values({ id: 1, refreshed_at: at })
+        .onConflict((oc) => oc.column("id").doUpdateSet({ refreshed_at: at }))
+        .execute();
+    });
+    return rows.size;
+  }
+
+  /** Every user of the directory, by code. */
+  async directoryUsers(): Promise<X3User[]> {
+    return (await this.db.selectFrom("x3_directory").selectAll().orderBy("user_code").execute()).map(directoryUserOf);
+  }
+
+  /** The users whose e-mail is `email`, case-insensitively (none, one or several), by code. */
+  async directoryUsersByEmail(email: string): Promise<X3User[]> {
+    const key = email.trim().toLowerCase();
+    if (!key) return [];
+    const rows = await this.db.selectFrom("x3_directory").selectAll().where("email_lower", "=", key).orderBy("user_code").execute();
+    return rows.map(directoryUserOf);
+  }
+
+  async directoryUser(code: string): Promise<X3User | null> {
+    const row = await this.db.selectFrom("x3_directory").selectAll().where("user_code", "=", code).executeTakeFirst();
+    return row ? directoryUserOf(row) : null;
+  }
+
+  /** When the directory was last replaced, or null when it never was. */
+  async directoryRefreshedAt(): Promise<Date | null> {
+    const row = await this.db.selectFrom("x3_directory_state").select("refreshed_at").where("id", "=", 1).executeTakeFirst();
+    return row ? new Date(row.refreshed_at) : null;
+  }
+
   async ping(): Promise<void> {
     await this.db.selectFrom("setup").select("user_code").limit(1).execute();
   }
 }
 
 const MARK_CONFIRMED = "update setup set x3_confirmed_at = ? where user_code = ? and version = ?";
+
+function directoryUserOf(row: Selectable<X3DirectoryTable>): X3User {
+  return { code: row.user_code, name: row.name, email: row.email, language: row.language };
+}
 
 function storedSetupOf(row: Selectable<SetupTable>): StoredSetup {
   return {
