@@ -30,6 +30,8 @@ export const PREREQUISITE_PROBLEMS = [
   "not-a-sales-position",
   "no-sales-rep",
   "x3-unreachable",
+  /** X3 does not publish the parameters to this server (SOAP without the optional api1 classes): unchecked. */
+  "x3-not-published",
 ] as const;
 
 export const PrerequisiteProblemSchema = z.strictObject({
@@ -55,15 +57,23 @@ export const PrerequisitesSchema = z.strictObject({
 export type Prerequisites = z.output<typeof PrerequisitesSchema>;
 
 export interface PrerequisiteInputs {
-  readonly userParameters: { readonly AUSCRMA: string | null; readonly AUSCRMF: string | null } | null;
-  readonly folderParameters: Readonly<Record<string, boolean | null>> | null;
+  /** null: X3 did not answer; "not-published": X3 does not publish them to this server. */
+  readonly userParameters: { readonly AUSCRMA: string | null; readonly AUSCRMF: string | null } | null | "not-published";
+  readonly folderParameters: Readonly<Record<string, boolean | null>> | null | "not-published";
 }
 
 const blank = (v: string | null | undefined): boolean => v === null || v === undefined || v.trim() === "";
 
-export function evaluatePrerequisites({ userParameters, folderParameters }: PrerequisiteInputs): Prerequisites {
+export function evaluatePrerequisites(inputs: PrerequisiteInputs): Prerequisites {
   const problems: PrerequisiteProblem[] = [];
-  if (!userParameters || !folderParameters) problems.push({ code: "x3-unreachable" });
+  // What could not be checked is said, never taken for "all prerequisites met".
+  const unpublished = [inputs.userParameters, inputs.folderParameters].includes("not-published");
+  const userParameters = inputs.userParameters === "not-published" ? null : inputs.userParameters;
+  const folderParameters = inputs.folderParameters === "not-published" ? null : inputs.folderParameters;
+  if (unpublished) problems.push({ code: "x3-not-published" });
+  if ((!userParameters && inputs.userParameters !== "not-published") || (!folderParameters && inputs.folderParameters !== "not-published")) {
+    problems.push({ code: "x3-unreachable" });
+  }
 
   const folderSync = folderParameters?.["CRMSYNC"] ?? null;
   if (folderSync === false) problems.push({ code: "sync-off", parameter: "CRMSYNC" });

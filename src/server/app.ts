@@ -71,7 +71,8 @@ export interface AppDependencies {
   readonly rateLimitPerMinute?: number;
   readonly userRateLimitPerMinute?: number;
   /** The administrators' X3 connection test (absent when the X3 side is not the gateway). */
-  readonly connectionCheck?: () => Promise<ConnectionReport>;
+  /** `userCode`: the signed-in administrator, whose setup the test reads (SOAP). */
+  readonly connectionCheck?: (userCode: string) => Promise<ConnectionReport>;
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { YES_NO_ENCODINGS } from "../core/x3YesNo";
+import { parseFieldGroups, parseMessageCatalogue, type SoapGatewayConfig } from "../x3";
 import type { X3GatewayConfig, X3Table } from "../x3/config";
 import { entraPaneSettings } from "./auth/configRoute";
 
@@ -66,6 +67,25 @@ const EnvSchema = z.object({
   /** App role in the access token that makes the caller an administrator. */
   AUTH_ADMIN_ROLE: z.string().default("SyncSetup.Admin"),
   X3_BASE_URL: optional,
+  /**
+   * soap: setups and users through X3's classic SOAP web service (objects published in GESAWE, no X3
+   * development); rest: everything through Syracuse REST "api1" classes the site developed.
+   */
+  X3_PROTOCOL: z.enum(["soap", "rest"]).default("soap"),
+  /** The Classic SOAP pool's Alias (required with X3_PROTOCOL=soap and X3_BASE_URL). */
+  X3_SOAP_POOL_ALIAS: optional,
+  X3_SOAP_LANG: z.string().default("ENG"),
+  X3_SOAP_REQUEST_CONFIG: optional,
+  X3_SOAP_SETUP_PUBLICATION: z.string().default("YSYP"),
+  X3_SOAP_USER_PUBLICATION: z.string().default("YAUS"),
+  /** Field groups of the setup publication, "GROUP:FIELD,FIELD;GROUP:FIELD" (learned from X3 when unset). */
+  X3_SOAP_SETUP_GROUPS: optional,
+  /** More X3 message texts per language, JSON: {"GER":{"locked":["…"]}} (locked, poolUnavailable, unknownPublication). */
+  X3_SOAP_MESSAGES: optional,
+  X3_SOAP_USER_LIST_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+  X3_SOAP_USER_READ_CONCURRENCY: z.coerce.number().int().min(1).max(4).default(1),
+  /** How often the directory of X3 users (for sign-in and the administrators' search) is read again. */
+  X3_USER_DIRECTORY_REFRESH_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
   X3_ENDPOINT: z.string().default("SEED"),
   /** basic: X3_USER / X3_PASSWORD · connectedApp: a Syracuse connected application's signed JWT. */
   X3_AUTH: z.enum(["basic", "connectedApp"]).default("basic"),
@@ -162,6 +182,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.X3_BASE_URL && e.X3_AUTH === "connectedApp" && !(e.X3_CLIENT_ID && e.X3_CLIENT_SECRET && e.X3_USER)) {
     problems.push("X3_AUTH=connectedApp needs X3_CLIENT_ID, X3_CLIENT_SECRET and X3_USER (the X3 user the calls act as)");
   }
+  if (e.X3_BASE_URL && e.X3_PROTOCOL === "soap" && !e.X3_SOAP_POOL_ALIAS) {
+    problems.push("X3_SOAP_POOL_ALIAS is required with X3_PROTOCOL=soap: the Alias of the Classic SOAP pool (Administration > Web services > Classic SOAP pools configuration)");
+  }
+  if (e.X3_SOAP_SETUP_GROUPS) {
+    try {
+      parseFieldGroups(e.X3_SOAP_SETUP_GROUPS);
+    } catch (err) {
+      problems.push(`X3_SOAP_SETUP_GROUPS: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (e.X3_SOAP_MESSAGES) {
+    try {
+      parseMessageCatalogue(e.X3_SOAP_MESSAGES);
+    } catch (err) {
+      problems.push(`X3_SOAP_MESSAGES: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
 
   const dataDir = resolve(cwd, e.DATA_DIR);
@@ -211,5 +248,25 @@ export function x3GatewayConfig(config: ServerConfig): X3GatewayConfig {
     connectTimeoutMs: config.X3_CONNECT_TIMEOUT_MS,
     responseTimeoutMs: config.X3_RESPONSE_TIMEOUT_MS,
     ...(config.X3_CA_FILE ? { ca: readFileSync(config.X3_CA_FILE, "utf8") } : {}),
+  };
+}
+
+/** The SOAP gateway's settings: the connection (X3's, or the emulator's) and the SOAP variables. */
+export function soapGatewayConfig(
+  config: ServerConfig,
+  connection: Pick<SoapGatewayConfig, "baseUrl" | "auth" | "ca" | "connectTimeoutMs" | "responseTimeoutMs" | "poolAlias">,
+): SoapGatewayConfig {
+  return {
+    connectTimeoutMs: config.X3_CONNECT_TIMEOUT_MS,
+    responseTimeoutMs: config.X3_RESPONSE_TIMEOUT_MS,
+    ...connection,
+    language: config.X3_SOAP_LANG,
+    setupPublication: config.X3_SOAP_SETUP_PUBLICATION,
+    userPublication: config.X3_SOAP_USER_PUBLICATION,
+    userListSize: config.X3_SOAP_USER_LIST_SIZE,
+    userReadConcurrency: config.X3_SOAP_USER_READ_CONCURRENCY,
+    ...(config.X3_SOAP_REQUEST_CONFIG ? { requestConfig: config.X3_SOAP_REQUEST_CONFIG } : {}),
+    ...(config.X3_SOAP_SETUP_GROUPS ? { setupGroups: parseFieldGroups(config.X3_SOAP_SETUP_GROUPS) } : {}),
+    ...(config.X3_SOAP_MESSAGES ? { messages: parseMessageCatalogue(config.X3_SOAP_MESSAGES) } : {}),
   };
 }

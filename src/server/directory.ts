@@ -5,7 +5,7 @@
  */
 import { evaluatePrerequisites, type Prerequisites } from "../core/prerequisites";
 import type { X3User } from "../core/setup";
-import type { X3Port } from "./x3Port";
+import { isNotPublished, type X3Port } from "./x3Port";
 
 interface Cached<T> {
   readonly value: T;
@@ -39,9 +39,10 @@ export class Directory {
   }
 
   async prerequisites(userCode: string): Promise<Prerequisites> {
+    const unknown = (err: unknown) => (isNotPublished(err) ? ("not-published" as const) : null);
     const [userParameters, folderParameters] = await Promise.all([
-      this.x3.userParameters(userCode).catch(() => null),
-      this.folderParameters().catch(() => null),
+      this.x3.userParameters(userCode).catch(unknown),
+      this.folderParameters().catch(unknown),
     ]);
     return evaluatePrerequisites({ userParameters, folderParameters });
   }

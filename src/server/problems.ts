@@ -19,6 +19,7 @@ export const PROBLEM_TITLES = {
   "version-mismatch": "The setup was changed since you loaded it",
   "flag-locked": "Company policy locks this flag",
   "x3-unavailable": "X3 cannot be reached",
+  "x3-not-published": "X3 does not publish this to the add-in",
   "rate-limited": "Too many requests",
   internal: "Something went wrong on the server",
 } as const;

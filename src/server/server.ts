@@ -6,23 +6,22 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
-import type { X3GatewayConfig } from "../x3/config";
-import { startX3Emulator, type RunningX3Emulator } from "../x3/emulator";
-import { DEV_CREDENTIALS } from "../x3/emulator";
-import { checkX3Connection } from "../x3/connectionCheck";
-import { X3Gateway } from "../x3/gateway";
+import { X3_TABLES } from "../x3";
+import { DEFAULT_POOL_ALIASES, DEV_CREDENTIALS, startX3Emulator, type RunningX3Emulator } from "../x3/emulator";
 import { buildApp } from "./app";
 import { DevTokenIssuer, EntraTokenVerifier } from "./auth/tokens";
-import { type ServerConfig, x3GatewayConfig } from "./config";
+import { type ServerConfig, soapGatewayConfig, x3GatewayConfig } from "./config";
 import { developmentTls, type TlsMaterial } from "./devCertificates";
 import { openDatabase } from "./store/database";
 import { SetupStore } from "./store/setupStore";
+import { configuredRestTables, connectX3, type X3Connection, type X3ConnectionSettings } from "./x3Connection";
 
 export interface RunningAddinServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly store: SetupStore;
-  readonly gateway: X3Gateway;
+  /** The X3 behind the server (SOAP and/or api1), with its port, directory and connection test. */
+  readonly x3: X3Connection;
   readonly emulator: RunningX3Emulator | null;
   readonly tls: TlsMaterial | null;
   close(): Promise<void>;
@@ -50,7 +49,7 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
   const tls = await serverTls(config, dev);
 
   let emulator: RunningX3Emulator | null = null;
-  let x3Config: X3GatewayConfig;
+  let x3Settings: X3ConnectionSettings;
   if (config.embeddedEmulator) {
     const emulatorTls = await dev();
     emulator = await startX3Emulator({
@@ -60,19 +59,33 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
       dataFile: process.env.X3_EMULATOR_DATA || join(config.dataDir, "x3-emulator.json"),
       testHooks: true,
     });
-    x3Config = {
+    const connection = {
       baseUrl: emulator.url.replace("127.0.0.1", "localhost"),
-      endpoint: config.X3_ENDPOINT,
       auth: { kind: "basic", user: DEV_CREDENTIALS.user, password: DEV_CREDENTIALS.password },
       ca: emulatorTls.ca,
-      yesNo: config.X3_YES_NO,
+    } as const;
+    x3Settings = {
+      protocol: config.X3_PROTOCOL,
+      rest: { ...connection, endpoint: config.X3_ENDPOINT, yesNo: config.X3_YES_NO },
+      // The emulator's own pool, unless a developer names another to try the error it gives.
+      soap: soapGatewayConfig(config, { ...connection, poolAlias: config.X3_SOAP_POOL_ALIAS ?? DEFAULT_POOL_ALIASES[0]! }),
+      // The emulator publishes every api1 class: every feature of the pane shows.
+      restTables: new Set(X3_TABLES),
+      directoryRefreshMs: config.X3_USER_DIRECTORY_REFRESH_MINUTES * 60_000,
     };
   } else {
-    x3Config = x3GatewayConfig(config);
+    const rest = x3GatewayConfig(config);
+    x3Settings = {
+      protocol: config.X3_PROTOCOL,
+      rest,
+      soap: config.X3_PROTOCOL === "soap" ? soapGatewayConfig(config, { ...rest, poolAlias: config.X3_SOAP_POOL_ALIAS! }) : null,
+      restTables: configuredRestTables(rest.classes ?? {}),
+      directoryRefreshMs: config.X3_USER_DIRECTORY_REFRESH_MINUTES * 60_000,
+    };
   }
-  const gateway = new X3Gateway(x3Config);
   const database = await openDatabase(config);
   const store = new SetupStore(database.db, database.dialect);
+  const x3 = connectX3(x3Settings, store);
   const devIssuer = config.development ? new DevTokenIssuer(config.DEV_TOKEN_SECRET) : null;
   const verifier =
     devIssuer ??
@@ -81,15 +94,16 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
   const app = await buildApp({
     config,
     store,
-    x3: gateway,
+    x3: x3.port,
     verifier,
     devIssuer,
     https: tls ? { key: tls.key, cert: tls.cert } : null,
-    connectionCheck: () => checkX3Connection(gateway),
+    connectionCheck: (userCode) => x3.check(userCode),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   app.outbox.start();
+  x3.start();
   const port = (app.server.address() as { port: number }).port;
   const host = config.HOST === "127.0.0.1" || config.HOST === "::1" ? "localhost" : config.HOST;
 
@@ -97,12 +111,12 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
     url: `${tls ? "https" : "http"}://${host}:${port}`,
     app,
     store,
-    gateway,
+    x3,
     emulator,
     tls,
     async close() {
       await app.close();
-      await gateway.close();
+      await x3.close();
       await database.close();
       await emulator?.close();
     },

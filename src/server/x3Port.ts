@@ -10,6 +10,8 @@ export interface X3Port {
   /** The longest a `writeSyncpar` can take, timeouts and retries included, when the port bounds it. */
   readonly writeSyncparBoundMs?: number;
   findUsersByEmail(email: string): Promise<X3User[]>;
+  /** Any answer from X3 about this user, straight from X3 (readiness); `getUser` when absent. */
+  ping?(userCode: string): Promise<void>;
   getUser(code: string): Promise<X3User | null>;
   listUsers(): Promise<X3User[]>;
   userParameters(code: string): Promise<{ readonly AUSCRMA: string | null; readonly AUSCRMF: string | null }>;
@@ -25,6 +27,11 @@ export function isX3Error(err: unknown): err is Error & { transient: boolean } {
 /** X3 errors say whether trying again may help (timeouts, 5xx, refused or reset connections). */
 export function isTransientX3Error(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { transient?: unknown }).transient === true;
+}
+
+/** X3 does not publish this object to the server (SOAP without the optional api1 class): not an outage. */
+export function isNotPublished(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { kind?: unknown }).kind === "notPublished";
 }
 
 /** A message safe to show and store: X3's own words for a refusal, a short kind otherwise. */

@@ -16,6 +16,7 @@ export const X3_ERROR_KINDS = [
   "conflict",
   /** A SOAP Fault (classic web services): the envelope or the call was refused before X3 ran it. */
   "soapFault",
+  "notPublished",
 ] as const;
 export type X3ErrorKind = (typeof X3_ERROR_KINDS)[number];
 
@@ -48,6 +49,8 @@ const TRANSIENT_BY_KIND: Readonly<Record<X3ErrorKind, boolean>> = {
   conflict: false,
   // SOAP 1.1: a Client fault will fail again unchanged; the SOAP error sets `transient` for Server faults.
   soapFault: false,
+  // This X3 does not publish the object to this server (no REST class configured): only IT can change that.
+  notPublished: false,
 };
 
 export class X3Error extends Error {

@@ -1,5 +1,12 @@
 /** The X3 gateway's public surface (the emulator has its own: ./emulator). */
 export { X3Gateway, type WriteSyncparOptions } from "./gateway";
+export { checkX3Connection } from "./connectionCheck";
+export {
+  X3SoapGateway,
+  parseFieldGroups,
+  parseMessageCatalogue,
+  type SoapGatewayConfig,
+} from "./soap";
 export {
   X3_TABLES,
   defaultX3Classes,

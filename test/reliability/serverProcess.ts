@@ -63,6 +63,11 @@ export async function startServerProcess(o: ServerProcessOptions): Promise<Serve
     X3_BASE_URL: o.x3Url,
     X3_USER: "admin",
     X3_PASSWORD: "admin",
+    // SOAP for setups and users, as a stock X3 is reached (the emulator's pool); api1 for what SOAP cannot reach.
+    X3_SOAP_POOL_ALIAS: "SEED",
+    X3_CLASS_ADOVALAUS: "ADOVALAUS",
+    X3_CLASS_ADOVAL: "ADOVAL",
+    X3_CLASS_SYNCDATA: "SYNCDATA",
     X3_CA_FILE: certFile,
     X3_RESPONSE_TIMEOUT_MS: "3000",
     X3_CONNECT_TIMEOUT_MS: "1000",

@@ -53,6 +53,7 @@ function start(logs: LogCapture, overrides: Record<string, string> = {}): Promis
       ...entraAuthEnv(entra),
       X3_BASE_URL: emulator.url,
       X3_USER,
+      X3_SOAP_POOL_ALIAS: "SEED",
       X3_CA_FILE: folder.tls.certFile,
       OUTBOX_POLL_MS: "50",
       ...SECRETS,

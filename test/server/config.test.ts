@@ -53,6 +53,7 @@ describe("production mode", () => {
     ["X3_BASE_URL", /X3_BASE_URL is required in production mode/],
     ["X3_USER", /X3_USER and X3_PASSWORD are required with X3_BASE_URL/],
     ["X3_PASSWORD", /X3_USER and X3_PASSWORD are required with X3_BASE_URL/],
+    ["X3_SOAP_POOL_ALIAS", /X3_SOAP_POOL_ALIAS is required with X3_PROTOCOL=soap/],
     ["TRUST_PROXY", /needs TLS_CERT_FILE and TLS_KEY_FILE, or TRUST_PROXY \(hops or addresses\)/],
   ])("refuses to start without %s, saying so", (missing, message) => {
     const text = refusal(without(missing));
@@ -73,6 +74,15 @@ describe("production mode", () => {
   it("refuses half a certificate, and an X3 that is not https", () => {
     expect(refusal({ ...PRODUCTION_ENV, TLS_CERT_FILE: "/etc/ssl/addin.crt" })).toMatch(/TLS_CERT_FILE and TLS_KEY_FILE go together/);
     expect(refusal({ ...PRODUCTION_ENV, X3_BASE_URL: "http://x3.contoso.com" })).toMatch(/X3_BASE_URL must be an https:\/\/ URL/);
+  });
+
+  it("reaches a stock X3 through SOAP by default, and through api1 classes when told to", () => {
+    expect(load(PRODUCTION_ENV).X3_PROTOCOL).toBe("soap");
+    const rest = load({ ...without("X3_SOAP_POOL_ALIAS"), X3_PROTOCOL: "rest" });
+    expect(rest.X3_PROTOCOL).toBe("rest");
+    expect(refusal({ ...PRODUCTION_ENV, X3_PROTOCOL: "odata" })).toMatch(/X3_PROTOCOL/);
+    expect(refusal({ ...PRODUCTION_ENV, X3_SOAP_SETUP_GROUPS: "SYP1_1" })).toMatch(/X3_SOAP_SETUP_GROUPS/);
+    expect(refusal({ ...PRODUCTION_ENV, X3_SOAP_MESSAGES: "{not json" })).toMatch(/X3_SOAP_MESSAGES/);
   });
 
   it("refuses a mode it does not know", () => {

@@ -10,5 +10,7 @@ export const PRODUCTION_ENV: Record<string, string> = {
   X3_BASE_URL: "https://x3.contoso.com",
   X3_USER: "WSADDIN",
   X3_PASSWORD: "not-a-real-password",
+  // The Classic SOAP pool (the emulator's, for the tests that start a server against it).
+  X3_SOAP_POOL_ALIAS: "SEED",
   TRUST_PROXY: "true",
 };

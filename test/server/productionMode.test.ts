@@ -39,6 +39,7 @@ beforeAll(async () => {
       X3_BASE_URL: emulator.url,
       X3_USER: "admin",
       X3_PASSWORD: "admin",
+      X3_SOAP_POOL_ALIAS: "SEED",
       X3_CA_FILE: folder.tls.certFile,
       LOG_LEVEL: "silent",
     },

@@ -296,6 +296,22 @@ describe("the setup pane", () => {
     expect(within(impact).getByText(/1 appointment change \(creation\) made in X3 will reach Outlook/)).toBeTruthy();
   });
 
+  it("says plainly what X3 does not publish to the add-in, without claiming the prerequisites are met", async () => {
+    const server = fakeServer();
+    server.prerequisites = evaluatePrerequisites({ userParameters: "not-published", folderParameters: "not-published" });
+    server.syncDataUnpublished = true;
+    renderPane(server, new MemorySettings());
+    const box = await screen.findByTestId("prerequisites");
+    expect(box.textContent).toMatch(/^Whether synchronization can run could not be checked:X3 does not publish the user and folder parameters/);
+    expect(box.textContent).toMatch(/deployment guide/);
+    const impact = await screen.findByTestId("impact");
+    await within(impact).findByText(/X3 does not publish its waiting changes \(SYNCDATA\) to this add-in/);
+    // Nothing to try again: only IT can publish it.
+    expect(within(impact).queryByRole("button")).toBeNull();
+    // Editing and saving are not blocked.
+    expect(sw("Create X3 contact")).toHaveProperty("disabled", false);
+  });
+
   it("tells the user what X3 lacks for synchronization to run, and disables an entity the folder does not sync", async () => {
     const server = fakeServer();
     server.prerequisites = evaluatePrerequisites({

@@ -21,6 +21,8 @@ export interface FakeServer {
   puts: { flags: Flags; ifMatch: string | null }[];
   /** Other X3 users an administrator can open (setup and prerequisites), by code. */
   others: Map<string, { user: X3User; setup: SyncSetup; prerequisites: Prerequisites }>;
+  /** X3 publishes no SYNCDATA to the server (SOAP without the optional class): the impact answers 501. */
+  syncDataUnpublished: boolean;
   /** JSMITH's history, newest first. */
   history: HistoryEntry[];
   /** Every request, as "METHOD url". */
@@ -57,6 +59,7 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
     }),
     offline: false,
     refusePut: null,
+    syncDataUnpublished: false,
     administrator: false,
     puts: [],
     others: new Map(),
@@ -106,6 +109,9 @@ export function fakeServer(initial: SyncSetup = setupOf(allFlags(false), 0)): Fa
             { id: "class:SYNCPAR", ok: null, detail: "not tried: an earlier step failed", fix: null },
           ],
         });
+      }
+      if (url === "/api/v1/setups/JSMITH/impact" && server.syncDataUnpublished) {
+        return json(501, { type: "x", title: "X3 does not publish this to the add-in", status: 501, code: "x3-not-published" });
       }
       if (url === "/api/v1/setups/JSMITH/impact") {
         const none = { create: 0, update: 0, delete: 0 };

@@ -11,7 +11,7 @@ import { expectedVersion, requireAdministrator } from "./setups";
 export interface AdminRouteOptions {
   readonly setups: SetupService;
   readonly directory: Directory;
-  readonly connectionCheck: (() => Promise<ConnectionReport>) | null;
+  readonly connectionCheck: ((userCode: string) => Promise<ConnectionReport>) | null;
 }
 
 export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, opts) => {
@@ -48,6 +48,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteOptions> = async (app, op
     requireAdministrator(request);
     if (!opts.connectionCheck) throw new ProblemError(404, "not-found");
     reply.header("cache-control", "no-store");
-    return opts.connectionCheck();
+    return opts.connectionCheck(request.caller!.user.code);
   });
 };

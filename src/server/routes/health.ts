@@ -10,7 +10,8 @@ export const healthRoutes: FastifyPluginAsync<{ store: SetupStore; x3: X3Port; p
     const checks: Record<"store" | "x3", "ok" | "failed"> = { store: "ok", x3: "ok" };
     await opts.store.ping().catch(() => (checks.store = "failed"));
     // Any answer from X3 — even "no such user" — proves it is reachable and accepts our credentials.
-    await opts.x3.getUser(opts.probeUser).catch((err: unknown) => {
+    const probe = opts.x3.ping ? opts.x3.ping(opts.probeUser) : opts.x3.getUser(opts.probeUser);
+    await probe.catch((err: unknown) => {
       checks.x3 = "failed";
       if (!isTransientX3Error(err)) app.log.warn({ err }, "X3 readiness probe refused");
     });

@@ -20,7 +20,7 @@ import type { Directory } from "../directory";
 import { ProblemError } from "../problems";
 import type { SetupService } from "../setupService";
 import type { SetupStore } from "../store/setupStore";
-import type { X3Port } from "../x3Port";
+import { isNotPublished, type X3Port } from "../x3Port";
 
 export interface SetupRouteOptions {
   readonly setups: SetupService;
@@ -108,7 +108,8 @@ export const setupRoutes: FastifyPluginAsync<SetupRouteOptions> = async (app, op
     let rows;
     try {
       rows = await opts.x3.syncData(userCode);
-    } catch {
+    } catch (err) {
+      if (isNotPublished(err)) throw new ProblemError(501, "x3-not-published", "X3 does not publish its pending changes (SYNCDATA) to this server.");
       throw new ProblemError(503, "x3-unavailable", "X3's pending changes (SYNCDATA) cannot be read right now.");
     }
     reply.header("cache-control", "no-store");

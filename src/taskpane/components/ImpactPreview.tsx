@@ -19,15 +19,15 @@ export function ImpactPreview({ api, userCode, flags }: { api: ApiClient; userCo
   const styles = useStyles();
   const { t } = useTranslation();
   const [pending, setPending] = useState<PendingChanges | null>(null);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState<"unavailable" | "notPublished" | null>(null);
 
   const load = useCallback(() => {
-    setFailed(false);
+    setFailed(null);
     api
       .impact(userCode)
       .then((r) => setPending(r.pending))
       .catch((err: unknown) => {
-        setFailed(true);
+        setFailed(err instanceof ApiError && err.code === "x3-not-published" ? "notPublished" : "unavailable");
         if (!(err instanceof ApiError)) throw err;
       });
   }, [api, userCode]);
@@ -39,7 +39,9 @@ export function ImpactPreview({ api, userCode, flags }: { api: ApiClient; userCo
       <Subtitle2 as="h2" id="impact-title">
         {t("impact.title")}
       </Subtitle2>
-      {failed ? (
+      {failed === "notPublished" ? (
+        <Text>{t("impact.notPublished")}</Text>
+      ) : failed ? (
         <Text>
           {t("impact.unavailable")} <Button size="small" onClick={load}>{t("actions.retry")}</Button>
         </Text>

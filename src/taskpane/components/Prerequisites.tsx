@@ -16,10 +16,12 @@ export function Prerequisites({ prerequisites, other = false }: { prerequisites:
   const { t } = useTranslation();
   const problems = prerequisites.problems;
   if (problems.length === 0) return null;
+  // Parameters X3 does not publish are unknown, not missing: said as such, not as "will not run".
+  const unchecked = problems.every((p) => p.code === "x3-not-published");
   return (
-    <MessageBar intent="warning" layout="multiline" data-testid="prerequisites">
+    <MessageBar intent={unchecked ? "info" : "warning"} layout="multiline" data-testid="prerequisites">
       <MessageBarBody>
-        <MessageBarTitle>{t("prerequisites.title", { context: other ? "other" : undefined })}</MessageBarTitle>
+        <MessageBarTitle>{unchecked ? t("prerequisites.titleUnchecked") : t("prerequisites.title", { context: other ? "other" : undefined })}</MessageBarTitle>
         <ul className={styles.list}>
           {problems.map((p) => (
             <li key={`${p.code}-${p.entity ?? ""}`}>

@@ -46,7 +46,7 @@ export function X3ConnectionCheck({ api }: { api: ApiClient }) {
         <ul className={styles.list} aria-live="polite">
           {report.steps.map((s) => (
             <li key={s.id} className={s.ok === true ? styles.ok : s.ok === false ? styles.failed : styles.skipped}>
-              <Text weight="semibold">{t(`x3Check.steps.${s.id.startsWith("class:") ? "class" : s.id}`, { table: s.id.slice(6) })}</Text>
+              <Text weight="semibold">{stepName(t, s.id)}</Text>
               {": "}
               {t(s.ok === true ? "x3Check.ok" : s.ok === false ? "x3Check.failed" : "x3Check.skipped")} — {s.detail}
               {s.fix && <div>{s.fix}</div>}
@@ -56,4 +56,12 @@ export function X3ConnectionCheck({ api }: { api: ApiClient }) {
       )}
     </section>
   );
+}
+
+/** "class:SYNCDATA" → "Table SYNCDATA", "publication:YSYP" → "Publication YSYP", "pool" → "SOAP pool". */
+function stepName(t: ReturnType<typeof useTranslation>["t"], id: string): string {
+  const colon = id.indexOf(":");
+  if (colon < 0) return t(`x3Check.steps.${id}`);
+  const kind = id.slice(0, colon);
+  return t(`x3Check.steps.${kind}`, { table: id.slice(colon + 1), name: id.slice(colon + 1) });
 }

@@ -87,12 +87,16 @@ export const en = {
       "Your X3 function is not a sales position: choose Sales engineer, Telemarketer, Sales manager or Follow-up agent (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — function).",
     "no-sales-rep": "You have no sales rep code in X3 (Setup > Users > Users, Parameters, CRM chapter, COL group: {{parameter}} — sales rep code).",
     "x3-unreachable": "X3 could not be asked whether synchronization can run for you.",
+    titleUnchecked: "Whether synchronization can run could not be checked:",
+    "x3-not-published":
+      "X3 does not publish the user and folder parameters (AUSCRMA, AUSCRMF, CRMSYNC…) to this add-in. An X3 administrator can check them in X3 (Setup > Users > Users, and Setup > General parameters > Parameter values, CRM chapter), or let the add-in check them by publishing them (see the add-in's deployment guide).",
     ownership: "Only the items you own, in X3 and in Outlook, synchronize; items marked private in Outlook are skipped.",
   },
   impact: {
     title: "Waiting in X3 for the next synchronization",
     none: "No X3 change is waiting for the next synchronization.",
     unavailable: "X3's waiting changes cannot be read right now.",
+    notPublished: "X3 does not publish its waiting changes (SYNCDATA) to this add-in, so they cannot be previewed here. IT can enable the preview (see the add-in's deployment guide).",
     applied_one: "{{count}} {{entity}} change ({{action}}) made in X3 will reach Outlook; turning off “{{flag}}” keeps it out.",
     applied_other: "{{count}} {{entity}} changes ({{action}}) made in X3 will reach Outlook; turning off “{{flag}}” keeps them out.",
     blocked_one: "{{count}} {{entity}} change ({{action}}) made in X3 will not reach Outlook: “{{flag}}” is off.",
@@ -106,7 +110,15 @@ export const en = {
     ok: "OK",
     failed: "failed",
     skipped: "not tried",
-    steps: { reach: "Reaching X3", tls: "Certificate", auth: "Sign-in to X3", class: "Table {{table}}" },
+    steps: {
+      reach: "Reaching X3",
+      tls: "Certificate",
+      auth: "Sign-in to X3",
+      class: "Table {{table}}",
+      pool: "SOAP pool",
+      publication: "Publication {{name}}",
+      setupRead: "Reading your setup",
+    },
   },
   status: {
     loading: "Loading your setup…",

@@ -108,12 +108,16 @@ export const fr: Resources = {
       "Votre fonction X3 n'est pas un poste commercial : choisir Ingénieur commercial, Télévendeur, Directeur commercial ou Agent de suivi (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — fonction).",
     "no-sales-rep": "Vous n'avez pas de code représentant dans X3 (Paramétrage > Utilisateurs > Utilisateurs, Paramètres, chapitre CRM, groupe COL : {{parameter}} — code représentant).",
     "x3-unreachable": "X3 n'a pas pu être interrogé sur les conditions de votre synchronisation.",
+    titleUnchecked: "Les conditions de la synchronisation n'ont pas pu être vérifiées :",
+    "x3-not-published":
+      "X3 ne publie pas les paramètres utilisateur et dossier (AUSCRMA, AUSCRMF, CRMSYNC…) vers ce complément. Un administrateur X3 peut les vérifier dans X3 (Paramétrage > Utilisateurs > Utilisateurs, et Paramétrage > Paramètres généraux > Valeurs de paramètres, chapitre CRM), ou permettre au complément de les vérifier en les publiant (voir le guide de déploiement du complément).",
     ownership: "Seuls les éléments dont vous êtes propriétaire, dans X3 et dans Outlook, sont synchronisés ; les éléments privés d'Outlook sont ignorés.",
   },
   impact: {
     title: "En attente dans X3 pour la prochaine synchronisation",
     none: "Aucune modification X3 n'attend la prochaine synchronisation.",
     unavailable: "Les modifications en attente dans X3 ne peuvent pas être lues pour le moment.",
+    notPublished: "X3 ne publie pas ses modifications en attente (SYNCDATA) vers ce complément : elles ne peuvent pas être prévisualisées ici. Le service informatique peut activer l'aperçu (voir le guide de déploiement du complément).",
     applied_one: "{{count}} modification X3 en attente ({{entity}}, {{action}}) arrivera dans Outlook ; désactiver « {{flag}} » l'en empêche.",
     applied_other: "{{count}} modifications X3 en attente ({{entity}}, {{action}}) arriveront dans Outlook ; désactiver « {{flag}} » les en empêche.",
     blocked_one: "{{count}} modification X3 en attente ({{entity}}, {{action}}) n'arrivera pas dans Outlook : « {{flag}} » est désactivé.",
@@ -127,7 +131,15 @@ export const fr: Resources = {
     ok: "OK",
     failed: "échec",
     skipped: "non testé",
-    steps: { reach: "Accès à X3", tls: "Certificat", auth: "Connexion à X3", class: "Table {{table}}" },
+    steps: {
+      reach: "Accès à X3",
+      tls: "Certificat",
+      auth: "Connexion à X3",
+      class: "Table {{table}}",
+      pool: "Pool SOAP",
+      publication: "Publication {{name}}",
+      setupRead: "Lecture de votre paramétrage",
+    },
   },
   status: {
     loading: "Chargement de votre paramétrage…",

@@ -112,8 +112,8 @@ export function parseObjectData(resultXml: string | null, operation: string, lim
   const doc = parseXml(text, "resultXml", operation, limits, false);
   const root = doc.RESULT ?? doc.PARAM;
   if (!isNode(root)) {
-    // <RESULT/> with nothing inside parses as "".
-    if (root === "" ) return { fields: new Map(), lists: new Map(), tables: new Map(), rows: [] };
+    // <RESULT/>, or an empty <RESULT> X3 beautified onto two lines, parses as blank text.
+    if (typeof root === "string" && root.trim() === "") return { fields: new Map(), lists: new Map(), tables: new Map(), rows: [] };
     throw new X3Error("protocol", "resultXml has no RESULT element", { operation });
   }
   return fromXml(root);

@@ -1,0 +1,124 @@
+/**
+ * The server's X3 with X3_PROTOCOL=soap, against the emulator: setups through SOAP, users from the stored
+ * directory (filled through SOAP, not asked per request), what SOAP cannot reach through an api1 class only
+ * when one is configured — otherwise "not published", said plainly — and the connection test step by step.
+ */
+import { join } from "node:path";
+import { allFlags } from "../../src/core/flags";
+import { openSqlite } from "../../src/server/store/database";
+import { SetupStore } from "../../src/server/store/setupStore";
+import { connectX3, type X3Connection } from "../../src/server/x3Connection";
+import { isNotPublished } from "../../src/server/x3Port";
+import type { RunningX3Emulator } from "../../src/x3/emulator";
+import type { X3Table } from "../../src/x3/config";
+import { callEmulator, startTestEmulator, testFolder, type TestFolder } from "../x3/fixture";
+
+let folder: TestFolder;
+let emulator: RunningX3Emulator;
+let store: SetupStore;
+let closeStore: () => Promise<void>;
+
+beforeAll(async () => {
+  folder = await testFolder();
+  emulator = await startTestEmulator(folder, { testHooks: true });
+  const database = await openSqlite(join(folder.dir, "store.sqlite"));
+  store = new SetupStore(database.db, database.dialect);
+  closeStore = () => database.close();
+});
+afterAll(async () => {
+  await closeStore?.();
+  await emulator?.close();
+  await folder?.remove();
+});
+
+function connect(restTables: readonly X3Table[]): X3Connection {
+  const connection = { baseUrl: emulator.url, auth: { kind: "basic", user: "admin", password: "admin" }, ca: folder.tls.ca, retries: 0 } as const;
+  return connectX3(
+    {
+      protocol: "soap",
+      rest: { ...connection, endpoint: "SEED" },
+      soap: { ...connection, poolAlias: "SEED" },
+      restTables: new Set(restTables),
+      directoryRefreshMs: 3_600_000,
+    },
+    store,
+  );
+}
+
+async function calls(): Promise<{ soap: number; api1: number }> {
+  const soap = (await callEmulator(emulator, folder, "GET", "/__emulator/calls")).json as { total: number };
+  const api1 = (await callEmulator(emulator, folder, "GET", "/__emulator/requests")).json as { total: number };
+  return { soap: soap.total, api1: api1.total };
+}
+
+describe("the server's X3 over SOAP", () => {
+  it("saves and reads setups through SOAP, never through api1", async () => {
+    const x3 = connect([]);
+    try {
+      const before = await calls();
+      await x3.port.writeSyncpar("JSMITH", { ...allFlags(false), TSKOTKUPD: true });
+      expect((await x3.port.readSyncpar("JSMITH"))?.flags.TSKOTKUPD).toBe(true);
+      const after = await calls();
+      expect(after.api1 - before.api1).toBe(0);
+      expect(after.soap - before.soap).toBeGreaterThan(0);
+      expect(emulator.app.x3Emulator.store.get("SYNCPAR", "JSMITH")?.values).toMatchObject({ TSKOTKUPD: 2 });
+    } finally {
+      await x3.close();
+    }
+  });
+
+  it("finds users in the stored directory: one X3 listing, then no X3 call per lookup, even for strangers", async () => {
+    const x3 = connect([]);
+    try {
+      expect((await x3.port.findUsersByEmail("JSmith@Contoso.com")).map((u) => u.code)).toEqual(["JSMITH"]);
+      const before = await calls();
+      for (let i = 0; i < 50; i += 1) {
+        expect(await x3.port.findUsersByEmail(`stranger${i}@contoso.com`)).toEqual([]);
+        expect((await x3.port.getUser("LDUPONT"))?.email).toBe("ldupont@contoso.com");
+      }
+      const after = await calls();
+      expect(after.soap - before.soap).toBe(0);
+      expect((await x3.port.listUsers()).map((u) => u.code)).toEqual(["ADMIN", "JSMITH", "LDUPONT", "MCLARK"]);
+    } finally {
+      await x3.close();
+    }
+  });
+
+  it("reads parameters and SYNCDATA through api1 only when a class is configured, and otherwise says X3 does not publish them", async () => {
+    const without = connect([]);
+    const withClasses = connect(["ADOVALAUS", "ADOVAL", "SYNCDATA"]);
+    try {
+      for (const read of [() => without.port.userParameters("JSMITH"), () => without.port.folderParameters(), () => without.port.syncData("JSMITH")]) {
+        const error = await read().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(isNotPublished(error)).toBe(true);
+        expect((error as Error).message).toMatch(/X3_CLASS_(ADOVALAUS|ADOVAL|SYNCDATA)/);
+      }
+      expect(await withClasses.port.userParameters("JSMITH")).toEqual({ AUSCRMA: expect.any(String), AUSCRMF: expect.any(String) });
+      expect(Array.isArray(await withClasses.port.syncData("JSMITH"))).toBe(true);
+    } finally {
+      await without.close();
+      await withClasses.close();
+    }
+  });
+
+  it("tests the connection step by step, naming what is not published", async () => {
+    const x3 = connect(["SYNCDATA"]);
+    try {
+      const report = await x3.check("JSMITH");
+      const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+      expect(byId.reach?.ok).toBe(true);
+      expect(byId.pool?.ok).toBe(true);
+      expect(byId["publication:YSYP"]?.ok).toBe(true);
+      expect(byId["publication:YAUS"]?.ok).toBe(true);
+      expect(byId.setupRead?.ok).toBe(true);
+      expect(byId["class:SYNCDATA"]?.ok).toBe(true);
+      expect(byId["class:ADOVALAUS"]).toMatchObject({ ok: null, detail: expect.stringMatching(/not published/) });
+      expect(report.ok).toBe(true);
+    } finally {
+      await x3.close();
+    }
+  });
+});
