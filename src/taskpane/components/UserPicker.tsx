@@ -30,6 +30,8 @@ const useStyles = makeStyles({
   notice: { color: tokens.colorNeutralForeground2, cursor: "default" },
   failed: { color: tokens.colorPaletteRedForeground1 },
   back: { alignSelf: "flex-start" },
+  // Drawn in place (inlinePopup), the list must pass over the sticky save bar (SetupPane's, z-index 1).
+  listbox: { zIndex: 2 },
 });
 
 export interface UserPickerProps {
@@ -165,7 +167,11 @@ export function UserPicker({ api, current, self, onSelect }: UserPickerProps) {
             setOpen(false);
             if (!sameUser(user, current)) onSelect(user);
           }}
-          listbox={{ "aria-busy": searching }}
+          listbox={{ "aria-busy": searching, className: styles.listbox }}
+          // In place, not in a portal: Fluent gives portal nodes the FluentProvider's own classes, and the
+          // pane's (min-height 100vh, its background) turned the list's portal into an opaque sheet over the
+          // whole pane, the field included. Microsoft also recommends it for touch screen readers.
+          inlinePopup
         >
           {rows}
         </Combobox>
