@@ -44,6 +44,8 @@ const useStyles = makeStyles({
   code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground2 },
   note: { color: tokens.colorNeutralForeground3 },
   toolbar: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+  // Outlook on a phone (coarse pointer): 44 px touch targets instead of Fluent's 32 px buttons.
+  touchButton: { "@media (pointer: coarse)": { minHeight: "44px" } },
   // Sticky, not fixed: it stays in view while scrolling, yet never covers the last flags.
   bar: {
     position: "sticky",
@@ -279,6 +281,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
 
       <div className={styles.toolbar}>
         <Button
+          className={styles.touchButton}
           icon={view === "history" ? <ArrowLeft20Regular /> : <History20Regular />}
           disabled={!api || !state.userCode}
           onClick={() => setView((v) => (v === "history" ? "setup" : "history"))}
@@ -286,7 +289,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
           {view === "history" ? t("toolbar.backToSetup") : t("toolbar.history")}
         </Button>
         {view === "setup" && (
-          <Button disabled={!state.edits || state.saving || !api} onClick={() => setPresetsOpen(true)}>
+          <Button className={styles.touchButton} disabled={!state.edits || state.saving || !api} onClick={() => setPresetsOpen(true)}>
             {t("toolbar.presets")}
           </Button>
         )}
@@ -337,10 +340,10 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
       )}
 
       <div className={styles.bar}>
-        <Button appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()} aria-keyshortcuts="Control+S">
+        <Button className={styles.touchButton} appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()} aria-keyshortcuts="Control+S">
           {t("actions.save")}
         </Button>
-        <Button disabled={!dirty || state.saving} onClick={() => void discard()}>
+        <Button className={styles.touchButton} disabled={!dirty || state.saving} onClick={() => void discard()}>
           {t("actions.discard")}
         </Button>
         {dirty && (
