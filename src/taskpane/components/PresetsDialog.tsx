@@ -30,6 +30,8 @@ const useStyles = makeStyles({
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   muted: { color: tokens.colorNeutralForeground3 },
+  // Outlook on a phone (coarse pointer): 44 px touch targets instead of Fluent's 32 px buttons.
+  button: { "@media (pointer: coarse)": { minHeight: "44px" } },
 });
 
 export interface PresetsDialogProps {
@@ -87,10 +89,12 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
             <DeletionWarnings codes={deletions} />
           </DialogContent>
           <DialogActions>
-            <Button appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>
+            <Button className={styles.button} appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>
               {t("presets.apply")}
             </Button>
-            <Button onClick={onClose}>{t("presets.cancel")}</Button>
+            <Button className={styles.button} onClick={onClose}>
+              {t("presets.cancel")}
+            </Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

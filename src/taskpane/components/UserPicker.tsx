@@ -22,7 +22,9 @@ const NOTICE = { none: "-none", more: "-more", failed: "-failed", searching: "-s
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
   // Fluent's Combobox asks for 250 px; the pane is 320 px wide with its own padding.
-  combobox: { minWidth: 0, width: "100%" },
+  // On a phone (coarse pointer) the field is a 44 px touch target like the pane's other controls (Fluent
+  // fixes its height at 32 px; the input stretches with it).
+  combobox: { minWidth: 0, width: "100%", "@media (pointer: coarse)": { height: "44px" } },
   input: { minWidth: 0 },
   option: { minWidth: 0 },
   optionText: { display: "flex", flexDirection: "column", minWidth: 0, overflowWrap: "anywhere" },
