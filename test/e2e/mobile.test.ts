@@ -216,6 +216,41 @@ run("the pane on a phone (Chromium, touch emulation)", () => {
     await page.close();
   });
 
+  it.each(PHONES)("asks before a deletion turns on, with buttons a finger can hit ($name)", async (phone) => {
+    const page = await openPane(phone, { language: "fr-FR", dark: true });
+    await page.getByRole("switch", { name: "Supprimer contact X3", exact: true }).tap();
+    const dialog = page.getByRole("alertdialog");
+    await dialog.waitFor();
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
+    await noHorizontalScroll(page);
+    expect(await smallTargets(page, TOUCH)).toEqual([]);
+    expect(await axe(page)).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, `mobile-${phone.name}-confirm-delete.png`) });
+    await dialog.getByRole("button", { name: "Annuler" }).tap();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await page.getByRole("switch", { name: "Supprimer contact X3", exact: true }).isChecked()).toBe(false);
+    await page.close();
+  });
+
+  // KNOWN BUG, left to App.tsx's owner (its root layout is being reworked): Fluent copies the
+  // FluentProvider's classes onto every portal node (applyStylesToPortals), so the pane root's
+  // min-height 100vh, padding and background make each portal an opaque sheet over the top 100vh of
+  // the page: above a dialog the pane shows as a flat band instead of dimmed. `it.failing` passes while
+  // the bug is there; once fixed (applyStylesToPortals={false}, or the layout on an inner element),
+  // turn it into `it`.
+  it.failing("leaves the pane visible (dimmed) behind a dialog: portal nodes carry no layout of their own", async () => {
+    const page = await openPane(PHONES[0]);
+    await page.getByRole("switch", { name: "Delete Outlook contact", exact: true }).tap();
+    await page.getByRole("alertdialog").waitFor();
+    const portal = await page.evaluate(() => {
+      const node = document.querySelector('[data-portal-node="true"]')!;
+      const style = getComputedStyle(node);
+      return { minHeight: style.minHeight, background: style.backgroundColor };
+    });
+    await page.close();
+    expect(portal).toEqual({ minHeight: "0px", background: "rgba(0, 0, 0, 0)" });
+  });
+
   it.each(PHONES)("opens a flag's help on a tap and closes it on a tap outside ($name)", async (phone) => {
     const page = await openPane(phone);
     const help = page.getByText(/authorizes the creation of tasks in Outlook/);

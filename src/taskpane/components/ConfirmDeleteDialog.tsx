@@ -21,6 +21,8 @@ import { deleteConsequence } from "../sentences";
 const useStyles = makeStyles({
   list: { margin: `${tokens.spacingVerticalS} 0`, paddingLeft: tokens.spacingHorizontalL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   surface: { maxWidth: "min(480px, calc(100vw - 16px))" },
+  // Outlook on a phone (coarse pointer): 44 px touch targets instead of Fluent's 32 px buttons.
+  button: { "@media (pointer: coarse)": { minHeight: "44px" } },
 });
 
 export interface ConfirmDeleteDialogProps {
@@ -52,8 +54,8 @@ export function ConfirmDeleteDialog({ open, codes, onConfirm, onCancel }: Confir
           </DialogContent>
           {/* Cancel comes first and takes the focus: a stray Enter or Space never turns a deletion on. */}
           <DialogActions>
-            <Button onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
-            <Button appearance="primary" onClick={onConfirm}>
+            <Button className={styles.button} onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
+            <Button className={styles.button} appearance="primary" onClick={onConfirm}>
               {t("confirmDelete.confirm", { count: codes.length })}
             </Button>
           </DialogActions>
