@@ -10,8 +10,12 @@ const path = require("node:path");
 const { chromium } = require("playwright-core");
 const { pngSize } = require("./manifest");
 
-/** 16/32/80 for the ribbon buttons (bt:Image), 64 for IconUrl, 128 for HighResolutionIconUrl. */
-const SIZES = [16, 32, 64, 80, 128];
+/**
+ * 16/32/80 for the ribbon buttons (bt:Image), 64 for IconUrl, 128 for HighResolutionIconUrl; and the
+ * mobile button's 25, 32 and 48 points at scales 1, 2 and 3 in pixels (32 and 64 are shared with the
+ * desktop ones, 96 is both 32 × 3 and 48 × 2).
+ */
+const SIZES = [16, 32, 64, 80, 128, 25, 50, 75, 96, 48, 144];
 const ASSETS = path.resolve(__dirname, "..", "assets");
 const SOURCE = path.join(ASSETS, "icon.svg");
 /**

@@ -23,6 +23,9 @@ const MAX_RESOURCE_ID = 32;
 /** Pixel sizes Outlook expects for the two top-level icons. */
 const TOP_LEVEL_ICON_SIZES = { IconUrl: 64, HighResolutionIconUrl: 128 };
 const SCHEMA_ROOT_FILE = "OfficeAppManifestV1_1.xsd";
+/** A MobileButton's icon: each size (points) at each scale, Microsoft's "Icon element" page. */
+const MOBILE_ICON_SIZES = [25, 32, 48];
+const MOBILE_ICON_SCALES = [1, 2, 3];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERSION = /^\d{1,5}(\.\d{1,5}){0,3}$/;
@@ -360,6 +363,14 @@ function manifestIssues(xml, options = {}) {
     requireOverrides(el, `<${local}>`);
   }
 
+  // Mobile buttons: the schema asks for at least nine images, not for which ones; Outlook on iOS and
+  // Android need each of 25, 32 and 48 points at each of scales 1, 2 and 3.
+  for (const icon of elements.filter((el) => el.local === "Icon" && el.parent && el.parent.local === "Control" && el.parent.attrs["xsi:type"] === "MobileButton")) {
+    const have = new Set(childrenNamed(icon, "Image").map((img) => `${img.attrs.size}@${img.attrs.scale}`));
+    const missing = MOBILE_ICON_SIZES.flatMap((size) => MOBILE_ICON_SCALES.map((scale) => `${size}@${scale}`)).filter((k) => !have.has(k));
+    if (missing.length) issues.push(`${located(icon)}: the mobile button has no image for ${missing.map((k) => k.replace("@", " at scale ")).join(", ")}`);
+  }
+
   // Icons: each file present with the declared pixel size
   /** @type {{ url: string, sizes: Set<number>, where: string }[]} */ const icons = [];
   for (const [local, size] of Object.entries(TOP_LEVEL_ICON_SIZES)) {
@@ -369,9 +380,11 @@ function manifestIssues(xml, options = {}) {
   for (const scope of scopes) {
     const images = elements.filter((el) => isResource(el, "Images") && nearestScope(el) === scope);
     for (const image of images) {
+      // A mobile icon's size is in points at a scale (iOS UIScreen.scale): its file is size × scale
+      // pixels. Desktop references have no scale.
       const sizes = new Set(allElementsInScope(scope)
         .filter((ref) => ref.local === "Image" && ref.attrs.resid === image.attrs.id && ref.attrs.size !== undefined)
-        .map((ref) => Number(ref.attrs.size)));
+        .map((ref) => Number(ref.attrs.size) * Number(ref.attrs.scale || 1)));
       for (const url of urlValues(image)) icons.push({ url, sizes, where: located(image) });
     }
   }

@@ -21,8 +21,13 @@ export interface UnifiedManifest {
     requirements?: { scopes?: string[]; capabilities?: { name: string; minVersion?: string }[] };
     runtimes?: Array<{ id: string; code: { page: string }; actions: { id: string; type: string; pinnable?: boolean }[] }>;
     ribbons?: Array<{
+      requirements?: { formFactors?: string[] };
       contexts: string[];
-      tabs: Array<{ groups?: Array<{ id: string; controls?: Array<{ id: string; actionId: string; icons: { size: number; url: string }[] }> }> }>;
+      tabs: Array<{
+        builtInTabId?: string;
+        groups?: Array<{ id: string; controls?: Array<{ id: string; actionId: string; icons: { size: number; url: string }[] }> }>;
+        customMobileRibbonGroups?: Array<{ id: string; label: string; controls: Array<{ id: string; type: string; label: string; actionId: string; icons: { size: number; scale: number; url: string }[] }> }>;
+      }>;
     }>;
     alternates?: Array<{ alternateIcons?: { icon: { size: number; url: string }; highResolutionIcon: { size: number; url: string } } }>;
   }>;
@@ -37,3 +42,4 @@ export function buildUnifiedManifest(xml: string, outDir: string, assetsDir?: st
 export function unifiedManifestIssues(dir: string, expected?: { expectedOrigin?: string; id?: string; version?: string }): string[];
 export function unifiedVersion(xmlVersion: string): string;
 export function shortDescription(full: string, max?: number): string;
+export function tidyMobileRibbons(extension: UnifiedManifest["extensions"][number]): void;

@@ -52,6 +52,25 @@ function shortDescription(full, max = LIMITS["description.short"]) {
 }
 
 /**
+ * The converter (0.4.x) turns MobileFormFactor into a ribbon of its own, but writes it in a shape
+ * Microsoft's schema pages do not describe: context "default", a generated tab id and a "placeholder"
+ * desktop group whose button has an empty id and action and an icon at https://placeholder. Reshape it
+ * as Microsoft's "Add support for add-in commands in Outlook on mobile devices" asks: context
+ * "mailRead" (the only one Outlook mobile supports), the built-in TabDefault, and only its
+ * customMobileRibbonGroups. Its runtime and action stay as converted (they open the same page).
+ */
+function tidyMobileRibbons(extension) {
+  for (const ribbon of extension.ribbons || []) {
+    const formFactors = (ribbon.requirements && ribbon.requirements.formFactors) || [];
+    if (!formFactors.includes("mobile")) continue;
+    ribbon.contexts = ["mailRead"];
+    ribbon.tabs = (ribbon.tabs || [])
+      .filter((tab) => Array.isArray(tab.customMobileRibbonGroups) && tab.customMobileRibbonGroups.length > 0)
+      .map((tab) => ({ builtInTabId: "TabDefault", customMobileRibbonGroups: tab.customMobileRibbonGroups }));
+  }
+}
+
+/**
  * Converts a production XML manifest into `outDir` (emptied first): manifest.json, one JSON file per
  * additional locale, color.png and outline.png. No network access.
  * @param {{ xml: string, outDir: string, assetsDir?: string }} options
@@ -77,6 +96,7 @@ async function writeUnifiedManifest({ xml, outDir, assetsDir = ASSETS }) {
   manifest.version = unifiedVersion(manifestVersion(xml));
   const xmlDescription = parseXml(xml).children.find((el) => el.local === "Description");
   if (manifest.description) manifest.description.short = shortDescription(manifest.description.full || (xmlDescription && xmlDescription.attrs.DefaultValue) || "");
+  for (const extension of manifest.extensions || []) tidyMobileRibbons(extension);
   // The converter's default is a placeholder; use the icon's green.
   manifest.accentColor = ACCENT_COLOR;
   manifest.icons = {};
@@ -184,6 +204,25 @@ function unifiedManifestIssues(dir, expected = {}) {
         const sizes = (control.icons || []).map((icon) => icon.size).sort((x, y) => x - y).join(",");
         if (sizes !== "16,32,80") issues.push(`${at}.ribbons[${b}]" button ${control.id} has icons of ${sizes || "no"} px; it needs 16, 32 and 80`);
       }
+      // Mobile: Microsoft's schema allows customMobileRibbonGroups only on the built-in default tab,
+      // and Outlook mobile supports only message read; each button needs 25, 32 and 48 at scales 1-3.
+      const formFactors = (ribbon.requirements && ribbon.requirements.formFactors) || [];
+      for (const tab of ribbon.tabs || []) {
+        const mobileGroups = tab.customMobileRibbonGroups || [];
+        if (mobileGroups.length === 0) continue;
+        if (tab.builtInTabId !== "TabDefault") issues.push(`${at}.ribbons[${b}]" has mobile groups on a tab other than TabDefault`);
+        if (!formFactors.includes("mobile")) issues.push(`${at}.ribbons[${b}]" has mobile groups but "mobile" is not in its requirements.formFactors`);
+        if (JSON.stringify(ribbon.contexts) !== JSON.stringify(["mailRead"])) issues.push(`${at}.ribbons[${b}]" mobile contexts are ${JSON.stringify(ribbon.contexts)}; Outlook mobile supports only ["mailRead"]`);
+        for (const group of mobileGroups) for (const control of group.controls || []) {
+          if (!actions.has(control.actionId)) issues.push(`${at}.ribbons[${b}]" mobile button ${control.id} opens action ${control.actionId}, which no runtime defines`);
+          const have = new Set((control.icons || []).map((icon) => `${icon.size}@${icon.scale}`));
+          const missing = ["25", "32", "48"].flatMap((size) => ["1", "2", "3"].map((scale) => `${size}@${scale}`)).filter((k) => !have.has(k));
+          if (missing.length) issues.push(`${at}.ribbons[${b}]" mobile button ${control.id} has no icon for ${missing.join(", ")} (size@scale)`);
+        }
+      }
+      if (formFactors.includes("mobile") && (ribbon.tabs || []).some((tab) => (tab.groups || []).length > 0)) {
+        issues.push(`${at}.ribbons[${b}]" is for mobile but has desktop groups`);
+      }
     });
     const alternate = (extension.alternates || []).find((a) => a.alternateIcons);
     if (!alternate) issues.push(`${at}.alternates" has no alternateIcons (the icons older clients show)`);
@@ -282,4 +321,5 @@ module.exports = {
   unifiedManifestIssues,
   unifiedVersion,
   shortDescription,
+  tidyMobileRibbons,
 };

@@ -204,7 +204,7 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
       await surface.getByText(/authorizes the creation of tasks in Outlook/).waitFor();
       await shot(page, "help");
       const box = await surface.boundingBox();
-      expectInside(page, box);
+      expectInside(page, box, 8);
       await expectPaneStillSeen(page, box!);
       // The button it belongs to stays in sight.
       expect(await reachable(page.getByRole("button", { name: "About “Create Outlook task”" }))).toBe(true);

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { schemasDirFor } from "../../build-tools/manifest";
+import { schemasDirFor, validateWithSchema } from "../../build-tools/manifest";
 
 export const projectRoot = path.resolve(__dirname, "..", "..");
 export const manifestPath = path.join(projectRoot, "manifest.xml");
@@ -29,6 +29,16 @@ export function writeTemp(xml: string, name = "manifest.xml"): string {
   const file = path.join(tempDir(), name);
   fs.writeFileSync(file, xml);
   return file;
+}
+
+/** `xml` validated against the shared schemas with xmllint, through a temporary file. */
+export function validateXml(xml: string): ReturnType<typeof validateWithSchema> {
+  const file = writeTemp(xml);
+  try {
+    return validateWithSchema(file, schemasDir);
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true });
+  }
 }
 
 export const xmllintInstalled = spawnSync("xmllint", ["--version"]).error === undefined;

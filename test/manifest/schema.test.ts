@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { productionManifest, validateWithSchema } from "../../build-tools/manifest";
 import {
-  devXml, inCI, manifestPath, PRODUCTION_URL, replaceOnce, schemasDir, schemasPresent, tempDir, writeTemp,
+  devXml, inCI, manifestPath, PRODUCTION_URL, replaceOnce, schemasDir, schemasPresent, tempDir, validateXml,
   xmllintInstalled,
 } from "./manifestFixtures";
 
@@ -39,14 +39,7 @@ describe("schema validation prerequisites", () => {
 });
 
 (runnable ? describe : describe.skip)("schema validation with xmllint", () => {
-  const validate = (xml: string) => {
-    const file = writeTemp(xml);
-    try {
-      return validateWithSchema(file, schemasDir);
-    } finally {
-      fs.rmSync(path.dirname(file), { recursive: true });
-    }
-  };
+  const validate = validateXml;
 
   it("accepts the development manifest", () => {
     expect(validateWithSchema(manifestPath, schemasDir)).toEqual({ ok: true, output: expect.stringContaining("validates") });

@@ -120,7 +120,7 @@ describe("unifiedManifestIssues catches a broken package", () => {
   });
 
   it("a version or id that is not the XML manifest's", () => {
-    expect(edit((m) => { m.version = "2.0.0"; })).toEqual([expect.stringMatching(/"version" 2.0.0 is not the XML manifest's 1.0.0.0/)]);
+    expect(edit((m) => { m.version = "9.0.0"; })).toEqual([`"version" 9.0.0 is not the XML manifest's ${xmlVersion} (as n.n.n: ${unifiedVersion(xmlVersion)})`]);
     expect(edit((m) => { m.id = "not-a-guid"; })).toEqual([
       '"id" not-a-guid is not a GUID', expect.stringMatching(/"id" not-a-guid is not the XML manifest's/),
     ]);
@@ -136,6 +136,26 @@ describe("unifiedManifestIssues catches a broken package", () => {
   it("a button that opens an action no runtime defines", () => {
     expect(edit((m) => { m.extensions[0]!.runtimes![0]!.actions = m.extensions[0]!.runtimes![0]!.actions.slice(1); }))
       .toEqual([expect.stringMatching(/button x3SyncMessageReadButton opens action action_1, which no runtime defines/)]);
+  });
+
+  it("a mobile ribbon as the converter writes it: context default, a placeholder group", () => {
+    const issues = edit((m) => {
+      const ribbon = m.extensions[0]!.ribbons!.find((r) => r.requirements?.formFactors?.includes("mobile"))!;
+      ribbon.contexts = ["default"];
+      ribbon.tabs[0]!.groups = [{ id: "", controls: [{ id: "", actionId: "", icons: [{ size: 32, url: "https://placeholder" }] }] }];
+    });
+    expect(issues).toEqual(expect.arrayContaining([
+      expect.stringMatching(/mobile contexts are \["default"\]; Outlook mobile supports only \["mailRead"\]/),
+      expect.stringMatching(/is for mobile but has desktop groups/),
+      expect.stringMatching(/https:\/\/placeholder is not on https:\/\/addin.contoso.com/),
+    ]));
+  });
+
+  it("a mobile button without one of its nine icons", () => {
+    expect(edit((m) => {
+      const ribbon = m.extensions[0]!.ribbons!.find((r) => r.requirements?.formFactors?.includes("mobile"))!;
+      ribbon.tabs[0]!.customMobileRibbonGroups![0]!.controls[0]!.icons.pop();
+    })).toEqual([expect.stringMatching(/mobile button .* has no icon for 48@3/)]);
   });
 
   it("an extension without ribbons or runtimes", () => {
@@ -173,9 +193,9 @@ describe("buildUnifiedManifest", () => {
 
   it("warns when the XML Version changes only in its fourth part, which the unified manifest drops", async () => {
     const out = path.join(tempDir(), "u");
-    const xml = replaceOnce(productionXml, "<Version>1.0.0.0</Version>", "<Version>1.0.0.1</Version>");
+    const xml = replaceOnce(productionXml, /<Version>[^<]*<\/Version>/, "<Version>7.0.0.1</Version>");
     const { warnings } = await buildUnifiedManifest(xml, out);
-    expect(warnings).toEqual([expect.stringMatching(/1\.0\.0\.1: the unified manifest keeps only 1\.0\.0; bump one of the first three parts/)]);
+    expect(warnings).toEqual([expect.stringMatching(/7\.0\.0\.1: the unified manifest keeps only 7\.0\.0; bump one of the first three parts/)]);
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   });
 

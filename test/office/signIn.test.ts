@@ -232,6 +232,33 @@ describe("without nested app authentication: the Office dialog", () => {
   });
 });
 
+describe("on Outlook for iOS and Android (docs/DEPLOYMENT.md, Sign-in on a phone)", () => {
+  // The choice is the requirement set's answer alone; Office.context.platform is never read, so a phone
+  // gets what its Outlook build supports: NestedAppAuth 1.1 from build 4.2433.0, the dialog before.
+  const onPhone = (naa: boolean, platform: "iOS" | "Android") => {
+    const outlook = fakeOffice(naa);
+    return { ...outlook, office: { ...outlook.office, context: { ...outlook.office.context, platform } } as OfficeForSignIn };
+  };
+
+  it.each(["iOS", "Android"] as const)("uses nested app authentication on %s when Outlook reports NestedAppAuth 1.1", async (platform) => {
+    const pca = fakePca();
+    pca.acquireTokenSilent.mockResolvedValue(result("phone-token"));
+    const phone = onPhone(true, platform);
+    await expect(entraTokenSource(CONFIG, { env: { office: phone.office } })(false)).resolves.toBe("phone-token");
+    expect(phone.dialogs).toHaveLength(0);
+  });
+
+  it.each(["iOS", "Android"] as const)("opens the sign-in dialog on an older %s build without it", async (platform) => {
+    const phone = onPhone(false, platform);
+    const token = entraTokenSource(CONFIG, { env: { office: phone.office } })(false);
+    await tick();
+    expect(phone.dialogs).toHaveLength(1);
+    phone.message({ type: "token", accessToken: "dialog-token", expiresOn: null });
+    await expect(token).resolves.toBe("dialog-token");
+    expect(createNestable).not.toHaveBeenCalled();
+  });
+});
+
 describe("the pane's choice, by the server's answer", () => {
   // jsdom has no fetch Response: this carries what the pane's client reads of one.
   const response = (status: number, body: unknown) =>

@@ -19,6 +19,7 @@ import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { deleteConsequence } from "../sentences";
 import { usePageScrollLock, useModalStyles } from "./modal";
+import { useTouchStyles } from "./touch";
 
 const useStyles = makeStyles({
   list: { margin: `${tokens.spacingVerticalS} 0`, paddingLeft: tokens.spacingHorizontalL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
@@ -37,6 +38,7 @@ export interface ConfirmDeleteDialogProps {
 export function ConfirmDeleteDialog({ open, codes, onConfirm, onCancel }: ConfirmDeleteDialogProps) {
   const styles = useStyles();
   const modal = useModalStyles();
+  const touch = useTouchStyles();
   const { t } = useTranslation();
   usePageScrollLock(open);
   return (
@@ -56,8 +58,8 @@ export function ConfirmDeleteDialog({ open, codes, onConfirm, onCancel }: Confir
           </DialogContent>
           {/* Cancel comes first and takes the focus: a stray Enter or Space never turns a deletion on. */}
           <DialogActions className={modal.actions}>
-            <Button onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
-            <Button appearance="primary" onClick={onConfirm}>
+            <Button className={touch.button} onClick={onCancel}>{t("confirmDelete.cancel")}</Button>
+            <Button className={touch.button} appearance="primary" onClick={onConfirm}>
               {t("confirmDelete.confirm", { count: codes.length })}
             </Button>
           </DialogActions>

@@ -6,7 +6,9 @@ import type { FlagCode } from "../../core/flags";
 import { flagHelp } from "../sentences";
 
 const useStyles = makeStyles({
-  surface: { maxWidth: "min(300px, calc(100vw - 24px))", display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
+  // Aligned to the end of its "i" button, which sits ~30 px from the pane's right edge: this width keeps
+  // a margin on the left too (at 320 px a wider one was pushed against the edge).
+  surface: { boxSizing: "border-box", maxWidth: "min(300px, calc(100vw - 48px))", display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   code: { fontFamily: tokens.fontFamilyMonospace, color: tokens.colorNeutralForeground3 },
 });
 

@@ -49,7 +49,14 @@ const useStyles = makeStyles({
   subtitle2: typographyStyles.subtitle2,
   flag: { display: "flex", flexDirection: "column", minWidth: 0 },
   row: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXXS, minHeight: "32px", minWidth: 0 },
-  switchRoot: { flexGrow: 1, minWidth: 0 },
+  switchRoot: {
+    flexGrow: 1,
+    minWidth: 0,
+    // On a phone the switch's <input> (Fluent gives it the root's full height) becomes a 44 px touch target.
+    "@media (pointer: coarse)": { minHeight: "44px", alignItems: "center" },
+  },
+  // The same for the "all" checkboxes; Fluent pins the box to the top, centre it with the label instead.
+  allToggle: { "@media (pointer: coarse)": { minHeight: "44px", alignItems: "center", "& .fui-Checkbox__indicator": { alignSelf: "center" } } },
   switchLabel: { overflowWrap: "anywhere" },
   // The field code sits under its label, aligned with it (switch indicator 40 px + its margins).
   code: { ...typographyStyles.caption1, color: tokens.colorNeutralForeground3, fontFamily: tokens.fontFamilyMonospace, paddingLeft: "52px", marginTop: "-6px" },
@@ -101,6 +108,7 @@ function AllToggle({ codes, label, visibleLabel, props }: { codes: FlagCode[]; l
   const disabled = props.disabled || codes.length === 0;
   return (
     <Checkbox
+      className={styles.allToggle}
       checked={codes.length ? state : false}
       disabled={disabled}
       // Fluent greys an unchecked box's label, which reads as disabled: only a disabled one is grey here.

@@ -30,6 +30,7 @@ import type { HistoryEntry, SyncSetup } from "../../core/setup";
 import { deletionsTurnedOn } from "../presets";
 import { DeletionWarnings, FlagChange } from "./FlagChange";
 import { usePageScrollLock, useModalStyles } from "./modal";
+import { useTouchStyles } from "./touch";
 import { type ApiClient, ApiError } from "../api";
 import { problemText } from "../problems";
 
@@ -393,6 +394,7 @@ interface RestoreDialogProps {
 function RestoreDialog({ open, entry, userName, target, currentFlags, comparable, unsavedChanges, onConfirm, onCancel }: RestoreDialogProps) {
   const styles = useStyles();
   const modal = useModalStyles();
+  const touch = useTouchStyles();
   usePageScrollLock(open);
   const { t } = useTranslation();
   const changes = target && currentFlags ? (Object.keys(target) as FlagCode[]).filter((c) => target[c] !== currentFlags[c]) : null;
@@ -419,8 +421,8 @@ function RestoreDialog({ open, entry, userName, target, currentFlags, comparable
             {unsavedChanges > 0 && <Text weight="semibold">{t("admin.history.confirmUnsaved", { count: unsavedChanges })}</Text>}
           </DialogContent>
           <DialogActions className={modal.actions}>
-            <Button onClick={onCancel}>{t("admin.history.confirmCancel")}</Button>
-            <Button appearance="primary" disabled={comparable && target === null} onClick={onConfirm}>
+            <Button className={touch.button} onClick={onCancel}>{t("admin.history.confirmCancel")}</Button>
+            <Button className={touch.button} appearance="primary" disabled={comparable && target === null} onClick={onConfirm}>
               {t("admin.history.confirmRestore")}
             </Button>
           </DialogActions>

@@ -10,7 +10,13 @@ import type { FlagCode } from "../../core/flags";
 import { FlagInfoPopover } from "../views";
 import { LazyBoundary } from "./LazyBoundary";
 
-export const useInfoButtonStyles = makeStyles({ button: { flexShrink: 0 } });
+export const useInfoButtonStyles = makeStyles({
+  button: {
+    flexShrink: 0,
+    // Outlook on a phone (coarse pointer): a 44 × 44 px touch target instead of Fluent's 24 px icon button.
+    "@media (pointer: coarse)": { minWidth: "44px", maxWidth: "none", minHeight: "44px" },
+  },
+});
 
 /** The classes of Fluent's Button as the "i" buttons use it: transparent, small, an icon and no text. */
 export interface InfoButtonLook {

@@ -26,6 +26,7 @@ import { applyPreset, deletionsTurnedOn, type Preset, PRESETS } from "../presets
 import { listOf } from "../listFormat";
 import { DeletionWarnings, FlagChange } from "./FlagChange";
 import { usePageScrollLock, useModalStyles } from "./modal";
+import { useTouchStyles } from "./touch";
 
 const useStyles = makeStyles({
   surface: { maxWidth: "min(560px, calc(100% - 24px))" },
@@ -47,6 +48,7 @@ export interface PresetsDialogProps {
 export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onClose }: PresetsDialogProps) {
   const styles = useStyles();
   const modal = useModalStyles();
+  const touch = useTouchStyles();
   usePageScrollLock(open);
   const { t, i18n } = useTranslation();
   const [preset, setPreset] = useState<Preset | null>(null);
@@ -91,10 +93,12 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
             <DeletionWarnings codes={deletions} />
           </DialogContent>
           <DialogActions className={modal.actions}>
-            <Button appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>
+            <Button className={touch.button} appearance="primary" disabled={!result || result.changes.length === 0} onClick={() => result && onApply(result.flags)}>
               {t("presets.apply")}
             </Button>
-            <Button onClick={onClose}>{t("presets.cancel")}</Button>
+            <Button className={touch.button} onClick={onClose}>
+              {t("presets.cancel")}
+            </Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

@@ -35,6 +35,7 @@ import { ConfirmDeleteDialog, HistoryView, ImpactPreview, PresetsDialog, UserPic
 import { FlagMatrix } from "./FlagMatrix";
 import { LazyBoundary } from "./LazyBoundary";
 import { Prerequisites } from "./Prerequisites";
+import { useTouchStyles } from "./touch";
 
 const useStyles = makeStyles({
   pane: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -143,6 +144,7 @@ interface SetupEditorProps extends SetupPaneProps {
 
 function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen, onItemChanged }: SetupEditorProps) {
   const styles = useStyles();
+  const touch = useTouchStyles();
   const { t, i18n } = useTranslation();
   const { state, dirtyFlags, setFlags, save, discard, reload, refresh, replaceWith } = useSyncSetup(api, settings, subject);
   const [confirming, setConfirming] = useState<{ changes: Partial<Flags>; codes: ReturnType<typeof deletionsTurnedOn> } | null>(null);
@@ -281,6 +283,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
 
       <div className={styles.toolbar}>
         <Button
+          className={touch.button}
           icon={view === "history" ? <ArrowLeft20Regular /> : <History20Regular />}
           disabled={!api || !state.userCode}
           onClick={() => setView((v) => (v === "history" ? "setup" : "history"))}
@@ -288,7 +291,7 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
           {view === "history" ? t("toolbar.backToSetup") : t("toolbar.history")}
         </Button>
         {view === "setup" && (
-          <Button disabled={!state.edits || state.saving || !api} onClick={() => setPresetsOpen(true)}>
+          <Button className={touch.button} disabled={!state.edits || state.saving || !api} onClick={() => setPresetsOpen(true)}>
             {t("toolbar.presets")}
           </Button>
         )}
@@ -339,10 +342,10 @@ function SetupEditor({ api, settings, mailbox, subject, hidden, me, onMe, onOpen
       )}
 
       <div className={styles.bar}>
-        <Button appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()} aria-keyshortcuts="Control+S">
+        <Button className={touch.button} appearance="primary" disabled={!canSave || state.saving || !api} onClick={() => void save()} aria-keyshortcuts="Control+S">
           {t("actions.save")}
         </Button>
-        <Button disabled={!dirty || state.saving} onClick={() => void discard()}>
+        <Button className={touch.button} disabled={!dirty || state.saving} onClick={() => void discard()}>
           {t("actions.discard")}
         </Button>
         {/* The count and the status share a line, the sentence flowing after the badge: at 320 px the bar

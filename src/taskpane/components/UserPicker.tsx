@@ -22,7 +22,9 @@ const NOTICE = { none: "-none", more: "-more", failed: "-failed", searching: "-s
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, minWidth: 0 },
   // Fluent's Combobox asks for 250 px; the pane is 320 px wide with its own padding.
-  combobox: { minWidth: 0, width: "100%" },
+  // On a phone (coarse pointer) the field is a 44 px touch target like the pane's other controls (Fluent
+  // fixes its height at 32 px; the input stretches with it).
+  combobox: { minWidth: 0, width: "100%", "@media (pointer: coarse)": { height: "44px" } },
   input: { minWidth: 0 },
   option: { minWidth: 0 },
   optionText: { display: "flex", flexDirection: "column", minWidth: 0, overflowWrap: "anywhere" },
@@ -30,6 +32,8 @@ const useStyles = makeStyles({
   notice: { color: tokens.colorNeutralForeground2, cursor: "default" },
   failed: { color: tokens.colorPaletteRedForeground1 },
   back: { alignSelf: "flex-start" },
+  // Drawn in place (inlinePopup), the list must pass over the sticky save bar (SetupPane's, z-index 1).
+  listbox: { zIndex: 2 },
 });
 
 export interface UserPickerProps {
@@ -165,7 +169,11 @@ export function UserPicker({ api, current, self, onSelect }: UserPickerProps) {
             setOpen(false);
             if (!sameUser(user, current)) onSelect(user);
           }}
-          listbox={{ "aria-busy": searching }}
+          listbox={{ "aria-busy": searching, className: styles.listbox }}
+          // In place, not in a portal: Fluent gives portal nodes the FluentProvider's own classes, and the
+          // pane's (min-height 100vh, its background) turned the list's portal into an opaque sheet over the
+          // whole pane, the field included. Microsoft also recommends it for touch screen readers.
+          inlinePopup
         >
           {rows}
         </Combobox>

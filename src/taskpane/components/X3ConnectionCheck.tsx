@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "../i18n/react";
 import type { ConnectionReport } from "../../core/connectionReport";
 import { type ApiClient, ApiError } from "../api";
+import { useTouchStyles } from "./touch";
 
 const useStyles = makeStyles({
   box: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, alignItems: "flex-start" },
@@ -15,6 +16,7 @@ const useStyles = makeStyles({
 
 export function X3ConnectionCheck({ api }: { api: ApiClient }) {
   const styles = useStyles();
+  const touch = useTouchStyles();
   const { t } = useTranslation();
   const [report, setReport] = useState<ConnectionReport | null>(null);
   const [running, setRunning] = useState(false);
@@ -37,7 +39,7 @@ export function X3ConnectionCheck({ api }: { api: ApiClient }) {
       <Subtitle2 as="h2" id="x3-check-title">
         {t("x3Check.title")}
       </Subtitle2>
-      <Button onClick={() => void run()} disabled={running}>
+      <Button className={touch.button} onClick={() => void run()} disabled={running}>
         {t("x3Check.run")}
       </Button>
       {running && <Spinner size="tiny" label={t("x3Check.running")} />}
