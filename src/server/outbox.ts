@@ -222,7 +222,8 @@ export class OutboxWorker {
     const about = { x3User: item.userCode, version: item.version };
     let failure: unknown = null;
     try {
-      await this.x3.writeSyncpar(item.userCode, item.flags);
+      const base = await this.store.lastDeliveredFlags(item.userCode);
+      await this.x3.writeSyncpar(item.userCode, item.flags, base ? { base } : {});
     } catch (err) {
       failure = err;
     }

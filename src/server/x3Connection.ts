@@ -80,8 +80,10 @@ class SoapX3Port implements X3Port {
     return this.soap.readSyncpar(userCode);
   }
 
-  writeSyncpar(userCode: string, flags: Flags): Promise<unknown> {
-    return this.soap.writeSyncpar(userCode, flags);
+  writeSyncpar(userCode: string, flags: Flags, options: { readonly base?: Flags } = {}): Promise<unknown> {
+    // The store's "last given to X3" beats this process's memory: another replica may have delivered since.
+    const base = options.base ? { userCode, flags: options.base, etag: null, updatedAt: null } : undefined;
+    return this.soap.writeSyncpar(userCode, flags, base ? { base } : {});
   }
 
   get writeSyncparBoundMs(): number {

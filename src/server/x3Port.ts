@@ -6,7 +6,12 @@ import type { X3User } from "../core/setup";
 
 export interface X3Port {
   readSyncpar(userCode: string): Promise<{ readonly flags: Flags } | null>;
-  writeSyncpar(userCode: string, flags: Flags): Promise<unknown>;
+  /**
+   * Makes X3's row hold `flags`. `base`: the flags X3 was last given for the user, from the store (shared by
+   * every replica, kept across restarts), so a port that sends only what changed (SOAP's partial modify)
+   * compares with what X3 really got, not with one process's memory.
+   */
+  writeSyncpar(userCode: string, flags: Flags, options?: { readonly base?: Flags }): Promise<unknown>;
   /** The longest a `writeSyncpar` can take, timeouts and retries included, when the port bounds it. */
   readonly writeSyncparBoundMs?: number;
   findUsersByEmail(email: string): Promise<X3User[]>;

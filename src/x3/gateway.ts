@@ -34,6 +34,8 @@ export interface WriteSyncparOptions {
    * written and an X3ConflictError carries X3's row. Omitted: the flags are written whatever X3 has.
    */
   readonly expectedEtag?: string | null;
+  /** The flags X3 was last given (the server's port passes them); api1 reads X3's row before it writes, so it needs none. */
+  readonly base?: Flags;
 }
 
 /** X3 keeps user codes in upper case; callers may hold them as typed. */

@@ -5,6 +5,8 @@
  */
 import { join } from "node:path";
 import { allFlags } from "../../src/core/flags";
+import pino from "pino";
+import { OutboxWorker } from "../../src/server/outbox";
 import { openSqlite } from "../../src/server/store/database";
 import { SetupStore } from "../../src/server/store/setupStore";
 import { connectX3, type X3Connection } from "../../src/server/x3Connection";
@@ -119,6 +121,29 @@ describe("the server's X3 over SOAP", () => {
       expect(report.ok).toBe(true);
     } finally {
       await x3.close();
+    }
+  });
+
+  it("two replicas delivering in turn: each sends what differs from what X3 was last given, not from its own memory", async () => {
+    const a = connect([]);
+    const b = connect([]);
+    const worker = (x3: X3Connection) => new OutboxWorker(store, x3.port, pino({ level: "silent" }), { pollMs: 60_000 });
+    const [workerA, workerB] = [worker(a), worker(b)];
+    let version = (await store.get("MCLARK"))?.version ?? 0;
+    const save = async (flags: ReturnType<typeof allFlags>, by: OutboxWorker) => {
+      const result = await store.save({ userCode: "MCLARK", flags, expectedVersion: version, baseline: allFlags(false), actor: "t", source: "pane", deliver: true, checkLocks: false });
+      if (!result.ok) throw new Error("save refused");
+      version = result.setup.version;
+      await by.deliverUserNow("MCLARK", 10_000);
+    };
+    try {
+      await save({ ...allFlags(false), TSKADXCRE: false }, workerB); // B sees the row
+      await save({ ...allFlags(false), TSKADXCRE: true }, workerA); // A turns it on
+      await save({ ...allFlags(false), TSKADXCRE: false }, workerB); // B, whose memory says "off", turns it off
+      expect(emulator.app.x3Emulator.store.get("SYNCPAR", "MCLARK")?.values).toMatchObject({ TSKADXCRE: 1 });
+      expect((await store.delivery("MCLARK")).state).toBe("delivered");
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 });
