@@ -146,4 +146,62 @@ describe("the server's X3 over SOAP", () => {
       await Promise.all([a.close(), b.close()]);
     }
   });
+
+  it("through the outbox: a locked record and X3 without web-service children are retried until delivered; an unknown publication stops with X3's words", async () => {
+    const x3 = connect([]);
+    const worker = new OutboxWorker(store, x3.port, pino({ level: "silent" }), { pollMs: 50, baseDelayMs: 20, maxDelayMs: 100 });
+    const wrong = connectX3(
+      {
+        protocol: "soap",
+        rest: { baseUrl: emulator.url, auth: { kind: "basic", user: "admin", password: "admin" }, ca: folder.tls.ca, endpoint: "SEED" },
+        soap: { baseUrl: emulator.url, auth: { kind: "basic", user: "admin", password: "admin" }, ca: folder.tls.ca, poolAlias: "SEED", setupPublication: "YNOPE", retries: 0 },
+        restTables: new Set(),
+        directoryRefreshMs: 3_600_000,
+      },
+      store,
+    );
+    const stopped = new OutboxWorker(store, wrong.port, pino({ level: "silent" }), { pollMs: 50, baseDelayMs: 20, maxDelayMs: 100 });
+    const saveFor = async (userCode: string, on: boolean) => {
+      const current = await store.get(userCode);
+      const result = await store.save({
+        userCode,
+        flags: { ...(current?.flags ?? allFlags(false)), BAPOTKDLT: on },
+        expectedVersion: current?.version ?? 0,
+        baseline: allFlags(false),
+        actor: "t",
+        source: "pane",
+        deliver: true,
+        checkLocks: false,
+      });
+      if (!result.ok) throw new Error("save refused");
+    };
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(await check()).toBe(true);
+    };
+    try {
+      for (const kind of ["locked", "noWebServiceChildren"] as const) {
+        const on = kind === "locked";
+        await saveFor("LDUPONT", on);
+        await callEmulator(emulator, folder, "POST", "/__emulator/faults", { body: { kind, count: 3 } });
+        worker.start();
+        // Waiting with X3's words, then delivered once the fault is gone.
+        await until(async () => (await store.delivery("LDUPONT")).state === "delivered");
+        await worker.stop();
+        // The fault answered its three calls: three refused attempts, each retried.
+        expect(emulator.app.x3Emulator.faults.current().fault).toBeNull();
+        expect(emulator.app.x3Emulator.store.get("SYNCPAR", "LDUPONT")?.values).toMatchObject({ BAPOTKDLT: on ? 2 : 1 });
+        await callEmulator(emulator, folder, "DELETE", "/__emulator/faults");
+      }
+
+      await saveFor("ADMIN", true);
+      stopped.start();
+      await until(async () => (await store.delivery("ADMIN")).state === "failed");
+      expect((await store.delivery("ADMIN")).message).toMatch(/YNOPE/);
+    } finally {
+      await worker.stop();
+      await stopped.stop();
+      await Promise.all([x3.close(), wrong.close()]);
+    }
+  });
 });

@@ -101,7 +101,7 @@ export async function checkSoapConnection(client: X3SoapClient, userCode: string
           "pool",
           false,
           first.message,
-          "X3's classic SOAP service does not run calls: give the host web-service child processes (Administration > Servers > Hosts), and start the Classic SOAP pool.",
+          "X3's classic SOAP service does not run calls: give the host web-service child processes (Administration > Administration > Servers > Hosts), and start the Classic SOAP pool.",
         ),
       );
       skip(later);
