@@ -233,6 +233,15 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
       await dialog.getByRole("radio", { name: /Never delete/ }).check();
       await dialog.getByTestId("preset-changes").waitFor();
       await shot(page, "presets");
+      // Every preset reads as choosable: the unselected ones' labels are not greyed as if disabled (the
+      // pointer moved off the one just chosen, whose label Fluent tints while hovered).
+      await page.mouse.move(1, 1);
+      const colours = await dialog.evaluate((d) => ({
+        title: getComputedStyle(d.querySelector("h2")!).color,
+        labels: Array.from(d.querySelectorAll(".fui-Radio__label")).map((l) => getComputedStyle(l).color),
+      }));
+      expect(colours.labels).toHaveLength(5);
+      expect(new Set(colours.labels)).toEqual(new Set([colours.title]));
       await expectDimmedBackdrop(page);
       expectInside(page, await page.locator(".fui-DialogSurface").boundingBox(), 8);
       await page.close();

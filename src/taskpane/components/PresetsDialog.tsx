@@ -33,6 +33,9 @@ const useStyles = makeStyles({
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   changes: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   muted: { color: tokens.colorNeutralForeground3 },
+  // Fluent greys an unselected radio's label (a rule on the input's state), which reads as disabled: the
+  // presets are all choosable.
+  radio: { "& input:enabled:not(:checked) ~ .fui-Radio__label": { color: tokens.colorNeutralForeground1 } },
 });
 
 export interface PresetsDialogProps {
@@ -66,7 +69,7 @@ export function PresetsDialog({ open, current, locks, entitiesOff, onApply, onCl
           <DialogContent className={styles.content}>
             <RadioGroup aria-label={t("presets.title")} value={preset ?? ""} onChange={(_, data) => setPreset(data.value as Preset)}>
               {PRESETS.map((p) => (
-                <Radio key={p} value={p} label={{ children: <PresetLabel name={t(`presets.names.${p}`)} description={t(`presets.descriptions.${p}`)} /> }} />
+                <Radio key={p} value={p} className={styles.radio} label={{ children: <PresetLabel name={t(`presets.names.${p}`)} description={t(`presets.descriptions.${p}`)} /> }} />
               ))}
             </RadioGroup>
             <section aria-live="polite" aria-labelledby="preset-changes-title">
