@@ -8,7 +8,7 @@
  * - `rest`: everything through the Syracuse REST "api1" classes the site developed.
  */
 import type { ConnectionReport, ConnectionStep } from "../core/connectionReport";
-import type { Flags } from "../core/flags";
+import { changedFlags, type Flags } from "../core/flags";
 import type { X3User } from "../core/setup";
 import {
   checkX3Connection,
@@ -80,10 +80,17 @@ class SoapX3Port implements X3Port {
     return this.soap.readSyncpar(userCode);
   }
 
+  /**
+   * One call (a partial modify) when this process's last row of the user is what the store says X3 was
+   * last given; otherwise X3 is read first. They differ after another replica's delivery, and the row is
+   * unknown after a restart or a write whose outcome is unknown (a crash between X3's answer and the store's
+   * "delivered", a timeout): comparing with the store alone would then miss flags X3 got but the store
+   * never marked, and comparing with memory alone would miss another replica's.
+   */
   writeSyncpar(userCode: string, flags: Flags, options: { readonly base?: Flags } = {}): Promise<unknown> {
-    // The store's "last given to X3" beats this process's memory: another replica may have delivered since.
-    const base = options.base ? { userCode, flags: options.base, etag: null, updatedAt: null } : undefined;
-    return this.soap.writeSyncpar(userCode, flags, base ? { base } : {});
+    const seen = this.soap.setups.lastSeenRow(userCode);
+    if (!seen || !options.base || changedFlags(seen.flags, options.base).length > 0) this.soap.setups.forget(userCode);
+    return this.soap.writeSyncpar(userCode, flags);
   }
 
   get writeSyncparBoundMs(): number {

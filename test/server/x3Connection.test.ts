@@ -124,7 +124,7 @@ describe("the server's X3 over SOAP", () => {
     }
   });
 
-  it("two replicas delivering in turn: each sends what differs from what X3 was last given, not from its own memory", async () => {
+  it("two replicas delivering in turn: neither misses a flag the other changed (each trusts its memory only when the store agrees)", async () => {
     const a = connect([]);
     const b = connect([]);
     const worker = (x3: X3Connection) => new OutboxWorker(store, x3.port, pino({ level: "silent" }), { pollMs: 60_000 });

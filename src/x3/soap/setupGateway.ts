@@ -87,13 +87,23 @@ export class SoapSetupGateway {
   async writeSyncpar(userCode: string, flags: Flags, options: SoapWriteSyncparOptions = {}): Promise<SyncparRow> {
     const code = x3UserCode(userCode);
     const base = options.base !== undefined ? options.base : this.lastSeen.get(code);
-
-    if (base === undefined) {
-      // Never seen: read, then modify what differs (two calls); a refused read goes to save (two calls).
-      return this.readThenWrite(code, flags);
+    try {
+      if (base === undefined) {
+        // Never seen: read, then modify what differs (two calls); a refused read goes to save (two calls).
+        return await this.readThenWrite(code, flags);
+      }
+      if (base === null) return await this.create(code, flags, null);
+      return await this.update(code, flags, base, true);
+    } catch (error) {
+      // A write that failed may still have reached X3 (a timeout, a lost answer): the row is unknown now.
+      this.lastSeen.delete(code);
+      throw error;
     }
-    if (base === null) return this.create(code, flags, null);
-    return this.update(code, flags, base, true);
+  }
+
+  /** Drops the row remembered for the user: the next write reads X3 first. */
+  forget(userCode: string): void {
+    this.lastSeen.delete(x3UserCode(userCode));
   }
 
   // ---- the steps ----------------------------------------------------------------------------------

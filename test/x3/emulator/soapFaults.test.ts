@@ -142,8 +142,8 @@ describe("the pool model", () => {
     expect(result.statuses).toEqual([1, 1, 1, 1, 1, 1]);
     expect(result.maxBusy).toBe(2);
     expect(result.maxWaiting).toBeGreaterThanOrEqual(3);
-    expect(result.ms).toBeGreaterThanOrEqual(3 * 150 - 10); // three rounds of two
-    expect(result.ms).toBeLessThan(6 * 150); // not one at a time
+    // Three rounds of two at least; "not one at a time" is maxBusy above (a wall-clock upper bound was noise).
+    expect(result.ms).toBeGreaterThanOrEqual(3 * 150 - 10);
   });
 
   test("1 child: one call at a time", async () => {
