@@ -204,4 +204,35 @@ describe("the server's X3 over SOAP", () => {
       await Promise.all([x3.close(), wrong.close()]);
     }
   });
+
+  it("a GESSYP edit made in X3 between two saves survives the second save, in one X3 call", async () => {
+    const x3 = connect([]);
+    const worker = new OutboxWorker(store, x3.port, pino({ level: "silent" }), { pollMs: 60_000 });
+    const save = async (change: Partial<ReturnType<typeof allFlags>>) => {
+      const current = await store.get("JSMITH");
+      const result = await store.save({
+        userCode: "JSMITH",
+        flags: { ...(current?.flags ?? allFlags(false)), ...change },
+        expectedVersion: current?.version ?? 0,
+        baseline: allFlags(false),
+        actor: "t",
+        source: "pane",
+        deliver: true,
+        checkLocks: false,
+      });
+      if (!result.ok) throw new Error("save refused");
+      await worker.deliverUserNow("JSMITH", 10_000);
+    };
+    try {
+      await save({ CLLOTKUPD: true });
+      // In GESSYP, someone turns "Delete Outlook call" on.
+      await callEmulator(emulator, folder, "PUT", "/__emulator/tables/SYNCPAR/JSMITH", { body: { CLLOTKDLT: 2 } });
+      const before = await calls();
+      await save({ CLLOTKCRE: true });
+      expect((await calls()).soap - before.soap).toBe(1);
+      expect(emulator.app.x3Emulator.store.get("SYNCPAR", "JSMITH")?.values).toMatchObject({ CLLOTKUPD: 2, CLLOTKCRE: 2, CLLOTKDLT: 2 });
+    } finally {
+      await x3.close();
+    }
+  });
 });
