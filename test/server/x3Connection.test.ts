@@ -4,7 +4,7 @@
  * when one is configured — otherwise "not published", said plainly — and the connection test step by step.
  */
 import { join } from "node:path";
-import { allFlags } from "../../src/core/flags";
+import { allFlags, type Flags } from "../../src/core/flags";
 import pino from "pino";
 import { OutboxWorker } from "../../src/server/outbox";
 import { openSqlite } from "../../src/server/store/database";
@@ -45,6 +45,22 @@ function connect(restTables: readonly X3Table[]): X3Connection {
     },
     store,
   );
+}
+
+/** A pane save of `change` on the user's stored setup, as the store takes it (delivered later by a worker). */
+async function save(userCode: string, change: Partial<Flags>): Promise<void> {
+  const current = await store.get(userCode);
+  const result = await store.save({
+    userCode,
+    flags: { ...(current?.flags ?? allFlags(false)), ...change },
+    expectedVersion: current?.version ?? 0,
+    baseline: allFlags(false),
+    actor: "t",
+    source: "pane",
+    deliver: true,
+    checkLocks: false,
+  });
+  if (!result.ok) throw new Error("save refused");
 }
 
 async function calls(): Promise<{ soap: number; api1: number }> {
@@ -129,17 +145,14 @@ describe("the server's X3 over SOAP", () => {
     const b = connect([]);
     const worker = (x3: X3Connection) => new OutboxWorker(store, x3.port, pino({ level: "silent" }), { pollMs: 60_000 });
     const [workerA, workerB] = [worker(a), worker(b)];
-    let version = (await store.get("MCLARK"))?.version ?? 0;
-    const save = async (flags: ReturnType<typeof allFlags>, by: OutboxWorker) => {
-      const result = await store.save({ userCode: "MCLARK", flags, expectedVersion: version, baseline: allFlags(false), actor: "t", source: "pane", deliver: true, checkLocks: false });
-      if (!result.ok) throw new Error("save refused");
-      version = result.setup.version;
+    const saveBy = async (on: boolean, by: OutboxWorker) => {
+      await save("MCLARK", { TSKADXCRE: on });
       await by.deliverUserNow("MCLARK", 10_000);
     };
     try {
-      await save({ ...allFlags(false), TSKADXCRE: false }, workerB); // B sees the row
-      await save({ ...allFlags(false), TSKADXCRE: true }, workerA); // A turns it on
-      await save({ ...allFlags(false), TSKADXCRE: false }, workerB); // B, whose memory says "off", turns it off
+      await saveBy(false, workerB); // B sees the row
+      await saveBy(true, workerA); // A turns it on
+      await saveBy(false, workerB); // B, whose memory says "off", turns it off
       expect(emulator.app.x3Emulator.store.get("SYNCPAR", "MCLARK")?.values).toMatchObject({ TSKADXCRE: 1 });
       expect((await store.delivery("MCLARK")).state).toBe("delivered");
     } finally {
@@ -161,20 +174,6 @@ describe("the server's X3 over SOAP", () => {
       store,
     );
     const stopped = new OutboxWorker(store, wrong.port, pino({ level: "silent" }), { pollMs: 50, baseDelayMs: 20, maxDelayMs: 100 });
-    const saveFor = async (userCode: string, on: boolean) => {
-      const current = await store.get(userCode);
-      const result = await store.save({
-        userCode,
-        flags: { ...(current?.flags ?? allFlags(false)), BAPOTKDLT: on },
-        expectedVersion: current?.version ?? 0,
-        baseline: allFlags(false),
-        actor: "t",
-        source: "pane",
-        deliver: true,
-        checkLocks: false,
-      });
-      if (!result.ok) throw new Error("save refused");
-    };
     const until = async (check: () => Promise<boolean>) => {
       for (let i = 0; i < 200 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 25));
       expect(await check()).toBe(true);
@@ -182,7 +181,7 @@ describe("the server's X3 over SOAP", () => {
     try {
       for (const kind of ["locked", "noWebServiceChildren"] as const) {
         const on = kind === "locked";
-        await saveFor("LDUPONT", on);
+        await save("LDUPONT", { BAPOTKDLT: on });
         await callEmulator(emulator, folder, "POST", "/__emulator/faults", { body: { kind, count: 3 } });
         worker.start();
         // Waiting with X3's words, then delivered once the fault is gone.
@@ -194,7 +193,7 @@ describe("the server's X3 over SOAP", () => {
         await callEmulator(emulator, folder, "DELETE", "/__emulator/faults");
       }
 
-      await saveFor("ADMIN", true);
+      await save("ADMIN", { BAPOTKDLT: true });
       stopped.start();
       await until(async () => (await store.delivery("ADMIN")).state === "failed");
       expect((await store.delivery("ADMIN")).message).toMatch(/YNOPE/);
@@ -208,27 +207,16 @@ describe("the server's X3 over SOAP", () => {
   it("a GESSYP edit made in X3 between two saves survives the second save, in one X3 call", async () => {
     const x3 = connect([]);
     const worker = new OutboxWorker(store, x3.port, pino({ level: "silent" }), { pollMs: 60_000 });
-    const save = async (change: Partial<ReturnType<typeof allFlags>>) => {
-      const current = await store.get("JSMITH");
-      const result = await store.save({
-        userCode: "JSMITH",
-        flags: { ...(current?.flags ?? allFlags(false)), ...change },
-        expectedVersion: current?.version ?? 0,
-        baseline: allFlags(false),
-        actor: "t",
-        source: "pane",
-        deliver: true,
-        checkLocks: false,
-      });
-      if (!result.ok) throw new Error("save refused");
+    const saveAndDeliver = async (change: Partial<Flags>) => {
+      await save("JSMITH", change);
       await worker.deliverUserNow("JSMITH", 10_000);
     };
     try {
-      await save({ CLLOTKUPD: true });
+      await saveAndDeliver({ CLLOTKUPD: true });
       // In GESSYP, someone turns "Delete Outlook call" on.
       await callEmulator(emulator, folder, "PUT", "/__emulator/tables/SYNCPAR/JSMITH", { body: { CLLOTKDLT: 2 } });
       const before = await calls();
-      await save({ CLLOTKCRE: true });
+      await saveAndDeliver({ CLLOTKCRE: true });
       expect((await calls()).soap - before.soap).toBe(1);
       expect(emulator.app.x3Emulator.store.get("SYNCPAR", "JSMITH")?.values).toMatchObject({ CLLOTKUPD: 2, CLLOTKCRE: 2, CLLOTKDLT: 2 });
     } finally {
