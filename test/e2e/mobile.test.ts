@@ -275,6 +275,20 @@ run("the pane on a phone (Chromium, touch emulation)", () => {
     await help.waitFor();
     await info.tap();
     await help.waitFor({ state: "detached" });
+    // Android's Back closes the help, and leaves the pane where it is.
+    const url = page.url();
+    await info.tap();
+    await help.waitFor();
+    await page.goBack();
+    await help.waitFor({ state: "detached" });
+    expect(page.url()).toBe(url);
+    expect(await page.getByRole("switch").count()).toBe(23);
+    // Closed by a tap, it leaves no entry behind: Back then leaves nothing open to close.
+    await info.tap();
+    await help.waitFor();
+    await info.tap();
+    await help.waitFor({ state: "detached" });
+    expect(await page.evaluate(() => (window.history.state as { x3SyncHelp?: string } | null)?.x3SyncHelp ?? null)).toBeNull();
     await page.close();
   });
 

@@ -1,6 +1,6 @@
 /** The help text of one flag, in a popover anchored to its "i" button (lazy chunk). */
 import { makeStyles, Popover, PopoverSurface, Subtitle2, Text, tokens } from "@fluentui/react-components";
-import { type RefObject, useEffect } from "react";
+import { type RefObject, useEffect, useRef } from "react";
 import { useTranslation } from "../i18n/react";
 import type { FlagCode } from "../../core/flags";
 import { flagHelp } from "../sentences";
@@ -32,6 +32,25 @@ export function FlagInfoPopover({ code, label, target, onClose }: FlagInfoPopove
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
   }, [onClose]);
+  // Android's Back (and a browser's) closes the help rather than leaving the pane: the open popover is a
+  // history entry of its own, taken back when it closes any other way.
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    const entry = { x3SyncHelp: code };
+    window.history.pushState(entry, "");
+    let byBack = false;
+    const onPop = () => {
+      byBack = true;
+      close.current(false);
+    };
+    window.addEventListener("popstate", onPop);
+    return () => {
+      window.removeEventListener("popstate", onPop);
+      const top = window.history.state as { x3SyncHelp?: string } | null;
+      if (!byBack && top?.x3SyncHelp === code) window.history.back();
+    };
+  }, [code]);
   return (
     <Popover
       open
