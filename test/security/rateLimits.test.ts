@@ -65,6 +65,18 @@ describe("the per-address limit", () => {
     expect(good.statusCode).toBe(429);
   });
 
+  it("counts an IPv6 network (/64) as one address: taking a new address per request gains nothing", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: PER_ADDRESS + 5 }, (_, i) =>
+        byAddress.app.inject({ url: "/healthz", headers: { "x-forwarded-for": `2001:db8:77:1:${(i + 1).toString(16)}::${i % 7}` } }),
+      ),
+    );
+    expect(tally(answers)).toEqual({ 200: PER_ADDRESS, 429: 5 });
+    // The same network written another way (zeros, case) is the same key; the next /64 is another.
+    expect((await byAddress.app.inject({ url: "/healthz", headers: { "x-forwarded-for": "2001:DB8:0077:0001::1" } })).statusCode).toBe(429);
+    expect((await byAddress.app.inject({ url: "/healthz", headers: { "x-forwarded-for": "2001:db8:77:2::1" } })).statusCode).toBe(200);
+  });
+
   it("counts unknown addresses and static files too: a 404 flood is limited", async () => {
     const answers = await burst(byAddress, PER_ADDRESS + 3, "/no/such/thing", { "x-forwarded-for": "192.0.2.44" });
     expect(tally(answers)).toEqual({ 404: PER_ADDRESS, 429: 3 });
