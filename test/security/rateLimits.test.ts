@@ -96,4 +96,15 @@ describe("the per-user limit", () => {
     const again = await byUser.app.inject({ url: "/api/v1/me", headers: { ...proxy, ...bearer(await entra.token("jsmith@contoso.com")) } });
     expect(again.statusCode).toBe(429);
   });
+
+  it("limits a mailbox no X3 user has as soon as its token is verified, before X3 is asked who it is", async () => {
+    const guest = { "x-forwarded-for": "10.20.30.41", ...bearer(await entra.token("guest@fabrikam.com")) };
+    const requests = async () => (await byUser.emulator.app.inject("/__emulator/requests")).json<{ total: number }>().total;
+    const before = await requests();
+    const answers = await burst(byUser, PER_USER + 8, "/api/v1/me", guest);
+    expect(tally(answers)).toEqual({ 403: PER_USER, 429: 8 });
+    expectRefusals(answers.filter((a) => a.statusCode === 429));
+    // And the misses were one X3 lookup, shared and then remembered.
+    expect((await requests()) - before).toBeLessThanOrEqual(1);
+  });
 });

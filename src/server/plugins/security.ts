@@ -155,15 +155,18 @@ export async function registerSecurity(
   return headers;
 }
 
-/** Per signed-in mailbox, once sign-in has said who is calling: one user cannot starve the others behind a shared proxy address. */
+/**
+ * Per signed-in mailbox, as soon as the token is verified and before X3 is asked who it is: one user cannot
+ * starve the others behind a shared proxy address, nor make the server query X3 beyond this limit.
+ */
 export async function registerUserRateLimit(api: FastifyInstance, perMinute: number): Promise<void> {
   await api.register(rateLimit, {
     global: true,
     max: perMinute,
     timeWindow: "1 minute",
-    hook: "preHandler",
+    hook: "preParsing",
     store: ArrivalCountStore,
     nameSpace: "x3-sync-setup-user-",
-    keyGenerator: (req) => req.caller?.email ?? req.ip,
+    keyGenerator: (req) => req.verified?.email ?? addressKey(req.ip),
   });
 }
