@@ -294,7 +294,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addHook("onClose", () => outbox.stop());
 
   const identity = new IdentityResolver(deps.x3, deps.store, {
-    lookupsPerSecond: config.IDENTITY_LOOKUPS_PER_SECOND,
+    // The SOAP directory is a stored copy that rations its own X3 reads: only api1 lookups reach X3 each time.
+    lookupsPerSecond: deps.x3.usersFromStore ? Number.POSITIVE_INFINITY : config.IDENTITY_LOOKUPS_PER_SECOND,
     fallbackMaxAgeMs: config.IDENTITY_FALLBACK_MAX_AGE_HOURS * 3_600_000,
     log: app.log,
   });

@@ -129,6 +129,7 @@ export class IdentityResolver {
   private takeToken(): boolean {
     const now = this.options.now();
     const { lookupsPerSecond } = this.options;
+    if (!Number.isFinite(lookupsPerSecond)) return true;
     this.tokens = Math.min(lookupsPerSecond, this.tokens + ((now - this.refilledAt) / 1000) * lookupsPerSecond);
     this.refilledAt = now;
     if (this.tokens < 1) return false;
