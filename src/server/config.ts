@@ -180,6 +180,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       problems.push(`${meantForProduction.join(", ")}: not accepted in development mode, which signs anyone in (set ADDIN_MODE=production)`);
     }
   }
+  // Only v2 access tokens are accepted (src/server/auth/tokens.ts), and they carry the v2 issuer: a v1 issuer
+  // would refuse every sign-in, so it is said at start.
+  if (!development && e.AUTH_ISSUER && /^https:\/\/sts\.windows\.net\//i.test(e.AUTH_ISSUER)) {
+    problems.push("AUTH_ISSUER is a v1 issuer: give https://login.microsoftonline.com/<tenant id>/v2.0 and set the API's accessTokenAcceptedVersion to 2 (only v2 access tokens are accepted)");
+  }
   if (e.AUTH_JWKS_URL) {
     const problem = jwksUrlProblem(e.AUTH_JWKS_URL);
     if (problem) problems.push(problem);

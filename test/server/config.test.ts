@@ -92,6 +92,10 @@ describe("production mode", () => {
     expect(load({ ...PRODUCTION_ENV, AUTH_JWKS_URL: "http://127.0.0.1:8080/keys" }).AUTH_JWKS_URL).toBe("http://127.0.0.1:8080/keys");
   });
 
+  it("refuses a v1 issuer: only v2 access tokens are accepted", () => {
+    expect(refusal({ ...PRODUCTION_ENV, AUTH_ISSUER: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/" })).toMatch(/AUTH_ISSUER is a v1 issuer/);
+  });
+
   it("names no administrator by default: they come from the app role or an explicit ADMIN_USERS", () => {
     expect(load(PRODUCTION_ENV).ADMIN_USERS).toEqual([]);
     expect(load({ ...PRODUCTION_ENV, ADMIN_USERS: "admin, jsmith" }).ADMIN_USERS).toEqual(["ADMIN", "JSMITH"]);
