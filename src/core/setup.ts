@@ -2,6 +2,7 @@
  * The payloads the pane and the server exchange, declared once (zod) and shared by both.
  */
 import { z } from "zod";
+import { MAX_VERSION } from "./etag";
 import { FLAG_CODES, type FlagCode, type Flags } from "./flags";
 import { LockSchema, PolicySchema } from "./policy";
 import type { PaneSignIn } from "./paneSignIn";
@@ -118,7 +119,9 @@ export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
 export const HistoryPageSchema = page(HistoryEntrySchema);
 export type HistoryPage = z.output<typeof HistoryPageSchema>;
 
-export const RestoreRequestSchema = z.strictObject({ version: z.number().int().positive() });
+// Bounded like If-Match: the store's version columns are 32-bit integers, and PostgreSQL refuses a larger
+// number in a query with an error (a 5xx) rather than finding no row.
+export const RestoreRequestSchema = z.strictObject({ version: z.number().int().positive().max(MAX_VERSION) });
 
 /** How the pane signs in (GET /api/v1/auth/config): development tokens, or Microsoft Entra ID. */
 export const PaneSignInSchema = z.discriminatedUnion("mode", [

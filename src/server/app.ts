@@ -272,6 +272,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   app.decorateRequest("caller", null);
+  app.decorateRequest("verified", null);
 
   securityHeaders = await registerSecurity(app, {
     rateLimitPerMinute: deps.rateLimitPerMinute ?? config.RATE_LIMIT_PER_ADDRESS,
@@ -292,7 +293,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate("outbox", outbox);
   app.addHook("onClose", () => outbox.stop());
 
-  const identity = new IdentityResolver(deps.x3, deps.store);
+  const identity = new IdentityResolver(deps.x3, deps.store, {
+    // The SOAP directory is a stored copy that rations its own X3 reads: only api1 lookups reach X3 each time.
+    lookupsPerSecond: deps.x3.usersFromStore ? Number.POSITIVE_INFINITY : config.IDENTITY_LOOKUPS_PER_SECOND,
+    fallbackMaxAgeMs: config.IDENTITY_FALLBACK_MAX_AGE_HOURS * 3_600_000,
+    log: app.log,
+  });
   const directory = new Directory(deps.x3);
   const setups = new SetupService(deps.store, deps.x3, outbox, { deliveryBudgetMs: deps.deliveryBudgetMs ?? 3000 });
   if (config.POLICY_FILE) await applyPolicyFile(setups, config.POLICY_FILE, app.log);
@@ -306,8 +312,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   if (deps.devIssuer) await app.register(devRoutes, { prefix: "/api/v1/dev", issuer: deps.devIssuer, x3: deps.x3 });
   await app.register(
     async (api) => {
-      api.addHook("preParsing", authenticate({ verifier: deps.verifier, identity, config }));
+      const auth = authenticate({ verifier: deps.verifier, identity, config });
+      api.addHook("preParsing", auth.verify);
+      // Between the two: the per-mailbox limit (a route-level preParsing hook) counts before X3 is asked.
       await registerUserRateLimit(api, deps.userRateLimitPerMinute ?? config.RATE_LIMIT_PER_USER);
+      api.addHook("preValidation", auth.resolve);
       await api.register(meRoutes, { development: config.development, directory });
       await api.register(setupRoutes, { setups, store: deps.store, directory, x3: deps.x3 });
       await api.register(adminRoutes, { setups, directory, connectionCheck: deps.connectionCheck ?? null });

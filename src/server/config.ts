@@ -54,7 +54,8 @@ const EnvSchema = z.object({
   SQLITE_FILE: optional,
   /** postgres://… : the store on PostgreSQL (several replicas share it); unset: SQLite. */
   DATABASE_URL: optional,
-  ADMIN_USERS: list.transform((l) => (l.length ? l : ["ADMIN"])),
+  /** Development: ADMIN by default. Production: none (administrators come from the app role or this list). */
+  ADMIN_USERS: list,
   DEV_TOKEN_SECRET: optional,
   /** Production sign-in: the Entra ID tenant's issuer, the add-in API's audience, and the tenant's JWKS. */
   AUTH_ISSUER: optional,
@@ -110,6 +111,10 @@ const EnvSchema = z.object({
   /** Requests a minute: per client address (all routes), and per signed-in mailbox (the API). */
   RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).default(300),
+  /** X3 lookups a second, for all sign-ins together, to find a mailbox's X3 user (answers are cached). */
+  IDENTITY_LOOKUPS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How old the last known mailbox → X3 user mapping may be to stand in while X3 cannot be asked. */
+  IDENTITY_FALLBACK_MAX_AGE_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
   OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   X3_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8124),
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
@@ -141,6 +146,19 @@ export function issueLines(error: z.ZodError): string[] {
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
+/** An http:// JWKS is accepted on loopback only (a local mirror, the tests' tenant): no network to tamper with it. */
+function jwksUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "AUTH_JWKS_URL is not a URL";
+  }
+  if (url.protocol === "https:") return null;
+  if (url.protocol === "http:" && LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, ""))) return null;
+  return "AUTH_JWKS_URL must be an https:// URL: the keys it gives decide who may sign in";
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
@@ -151,6 +169,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const problems: string[] = [];
   if (development && !LOOPBACK.has(e.HOST)) {
     problems.push(`HOST=${e.HOST}: development mode signs anyone in and must listen on loopback only`);
+  }
+  if (development) {
+    // Development signs anyone in: behind a proxy (TRUST_PROXY) it would be reachable from afar, and AUTH_*
+    // says production sign-in was meant. Raw variables, not parsed ones: AUTH_ADMIN_ROLE has a default.
+    const meantForProduction = Object.keys(env)
+      .filter((name) => (name === "TRUST_PROXY" || (name.startsWith("AUTH_") && CONFIG_VARIABLES.includes(name))) && !["", "false"].includes((env[name] ?? "").trim()))
+      .sort();
+    if (meantForProduction.length) {
+      problems.push(`${meantForProduction.join(", ")}: not accepted in development mode, which signs anyone in (set ADDIN_MODE=production)`);
+    }
+  }
+  // Only v2 access tokens are accepted (src/server/auth/tokens.ts), and they carry the v2 issuer: a v1 issuer
+  // would refuse every sign-in, so it is said at start.
+  if (!development && e.AUTH_ISSUER && /^https:\/\/sts\.windows\.net\//i.test(e.AUTH_ISSUER)) {
+    problems.push("AUTH_ISSUER is a v1 issuer: give https://login.microsoftonline.com/<tenant id>/v2.0 and set the API's accessTokenAcceptedVersion to 2 (only v2 access tokens are accepted)");
+  }
+  if (e.AUTH_JWKS_URL) {
+    const problem = jwksUrlProblem(e.AUTH_JWKS_URL);
+    if (problem) problems.push(problem);
   }
   if (!development) {
     for (const name of ["AUTH_ISSUER", "AUTH_AUDIENCE", "AUTH_JWKS_URL"] as const) {
@@ -204,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const dataDir = resolve(cwd, e.DATA_DIR);
   return {
     ...e,
+    ADMIN_USERS: development && e.ADMIN_USERS.length === 0 ? ["ADMIN"] : e.ADMIN_USERS,
     development,
     dataDir,
     staticDir: resolve(cwd, e.STATIC_DIR),

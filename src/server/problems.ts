@@ -13,6 +13,7 @@ export const PROBLEM_TITLES = {
   forbidden: "You may not do this",
   "no-x3-user": "No X3 user has this e-mail address",
   "ambiguous-x3-user": "Several X3 users have this e-mail address",
+  "identity-changed": "This e-mail address belongs to another account in this add-in",
   "not-found": "Not found",
   "method-not-allowed": "Method not allowed",
   "if-match-required": "The If-Match header is required",

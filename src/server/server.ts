@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { X3_TABLES } from "../x3";
 import { DEFAULT_POOL_ALIASES, DEV_CREDENTIALS, startX3Emulator, type RunningX3Emulator } from "../x3/emulator";
 import { buildApp } from "./app";
-import { DevTokenIssuer, EntraTokenVerifier } from "./auth/tokens";
+import { DevTokenIssuer, EntraTokenVerifier, scopeName } from "./auth/tokens";
 import { type ServerConfig, soapGatewayConfig, x3GatewayConfig } from "./config";
 import { developmentTls, type TlsMaterial } from "./devCertificates";
 import { openDatabase } from "./store/database";
@@ -89,7 +89,7 @@ export async function startAddinServer(config: ServerConfig, options: StartOptio
   const devIssuer = config.development ? new DevTokenIssuer(config.DEV_TOKEN_SECRET) : null;
   const verifier =
     devIssuer ??
-    new EntraTokenVerifier({ issuer: config.AUTH_ISSUER!, audience: config.AUTH_AUDIENCE!, jwksUrl: config.AUTH_JWKS_URL! });
+    new EntraTokenVerifier({ issuer: config.AUTH_ISSUER!, audience: config.AUTH_AUDIENCE!, jwksUrl: config.AUTH_JWKS_URL!, scope: scopeName(config.AUTH_SCOPE) });
 
   const app = await buildApp({
     config,

@@ -97,6 +97,8 @@ class SoapX3Port implements X3Port {
     return this.soap.writeSyncparBoundMs;
   }
 
+  readonly usersFromStore = true;
+
   findUsersByEmail(email: string): Promise<X3User[]> {
     return this.directory.findByEmail(email);
   }

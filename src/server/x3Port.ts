@@ -15,6 +15,11 @@ export interface X3Port {
   /** The longest a `writeSyncpar` can take, timeouts and retries included, when the port bounds it. */
   readonly writeSyncparBoundMs?: number;
   findUsersByEmail(email: string): Promise<X3User[]>;
+  /**
+   * True when `findUsersByEmail` reads a stored copy (the SOAP directory, which bounds its own X3 reads on a
+   * miss): sign-in lookups then need no per-second budget of their own.
+   */
+  readonly usersFromStore?: boolean;
   /** Any answer from X3 about this user, straight from X3 (readiness); `getUser` when absent. */
   ping?(userCode: string): Promise<void>;
   getUser(code: string): Promise<X3User | null>;

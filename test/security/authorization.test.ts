@@ -21,12 +21,12 @@ type Caller = "anonymous" | "user" | "other" | "roleAdmin" | "listedAdmin";
 beforeAll(async () => {
   entra = await startLocalEntra();
   statics = staticFolder();
-  h = await startProductionHarness(entra, { rateLimitPerMinute: 100_000, userRateLimitPerMinute: 100_000 }, { STATIC_DIR: statics.dist });
+  h = await startProductionHarness(entra, { rateLimitPerMinute: 100_000, userRateLimitPerMinute: 100_000 }, { STATIC_DIR: statics.dist, ADMIN_USERS: "ADMIN" });
   callers.user = bearer(await entra.token("jsmith@contoso.com"));
   // Signed in as LDUPONT: a valid token, for another user than the setup it is used on.
   callers.other = bearer(await entra.token("ldupont@contoso.com"));
   callers.roleAdmin = bearer(await entra.token("mclark@contoso.com", { roles: ["SyncSetup.Admin"] }));
-  // ADMIN is in ADMIN_USERS (the default), with no app role.
+  // ADMIN is in ADMIN_USERS (production has no default), with no app role.
   callers.listedAdmin = bearer(await entra.token("admin@contoso.com"));
 }, 30_000);
 
@@ -83,6 +83,18 @@ function mayReach(route: Route, caller: Caller, target: string): boolean {
   if (!route.path.includes(":userCode")) return true;
   return admin || (caller === "user" && target === "JSMITH") || (caller === "other" && target === "LDUPONT");
 }
+
+describe("a mailbox address and the person it belongs to", () => {
+  it("refuses a token with the address of a signed-in user but another object id (the address given to someone else)", async () => {
+    expect((await h.app.inject({ url: "/api/v1/me", headers: callers.user })).statusCode).toBe(200);
+    const impostor = await entra.token("jsmith@contoso.com", { oid: "99999999-9999-4999-8999-999999999999" });
+    const res = await h.app.inject({ url: "/api/v1/me", headers: bearer(impostor) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: "identity-changed" });
+    // The person the address belongs to is still served.
+    expect((await h.app.inject({ url: "/api/v1/me", headers: callers.user })).statusCode).toBe(200);
+  });
+});
 
 describe("the authorization matrix, in production mode", () => {
   it("covers every registered route with every kind of caller, towards their own setup and another user's", async () => {

@@ -65,6 +65,18 @@ describe("the per-address limit", () => {
     expect(good.statusCode).toBe(429);
   });
 
+  it("counts an IPv6 network (/64) as one address: taking a new address per request gains nothing", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: PER_ADDRESS + 5 }, (_, i) =>
+        byAddress.app.inject({ url: "/healthz", headers: { "x-forwarded-for": `2001:db8:77:1:${(i + 1).toString(16)}::${i % 7}` } }),
+      ),
+    );
+    expect(tally(answers)).toEqual({ 200: PER_ADDRESS, 429: 5 });
+    // The same network written another way (zeros, case) is the same key; the next /64 is another.
+    expect((await byAddress.app.inject({ url: "/healthz", headers: { "x-forwarded-for": "2001:DB8:0077:0001::1" } })).statusCode).toBe(429);
+    expect((await byAddress.app.inject({ url: "/healthz", headers: { "x-forwarded-for": "2001:db8:77:2::1" } })).statusCode).toBe(200);
+  });
+
   it("counts unknown addresses and static files too: a 404 flood is limited", async () => {
     const answers = await burst(byAddress, PER_ADDRESS + 3, "/no/such/thing", { "x-forwarded-for": "192.0.2.44" });
     expect(tally(answers)).toEqual({ 404: PER_ADDRESS, 429: 3 });
@@ -83,5 +95,16 @@ describe("the per-user limit", () => {
     // A new token for the same mailbox is the same user: still limited.
     const again = await byUser.app.inject({ url: "/api/v1/me", headers: { ...proxy, ...bearer(await entra.token("jsmith@contoso.com")) } });
     expect(again.statusCode).toBe(429);
+  });
+
+  it("limits a mailbox no X3 user has as soon as its token is verified, before X3 is asked who it is", async () => {
+    const guest = { "x-forwarded-for": "10.20.30.41", ...bearer(await entra.token("guest@fabrikam.com")) };
+    const requests = async () => (await byUser.emulator.app.inject("/__emulator/requests")).json<{ total: number }>().total;
+    const before = await requests();
+    const answers = await burst(byUser, PER_USER + 8, "/api/v1/me", guest);
+    expect(tally(answers)).toEqual({ 403: PER_USER, 429: 8 });
+    expectRefusals(answers.filter((a) => a.statusCode === 429));
+    // And the misses were one X3 lookup, shared and then remembered.
+    expect((await requests()) - before).toBeLessThanOrEqual(1);
   });
 });

@@ -5,7 +5,7 @@
 import Fastify from "fastify";
 import { authConfigRoutes, entraPaneSettings, PaneSignInConfigError } from "../../src/server/auth/configRoute";
 import { EntraTokenVerifier, InvalidTokenError } from "../../src/server/auth/tokens";
-import { badTokens, CLIENT_ID, type LocalEntra, signingKey, startLocalEntra, TENANT_ID } from "./entraFixture";
+import { badTokens, CLIENT_ID, type LocalEntra, objectIdOf, signingKey, startLocalEntra, TENANT_ID } from "./entraFixture";
 
 let entra: LocalEntra;
 let verifier: EntraTokenVerifier;
@@ -30,7 +30,7 @@ async function refusal(token: string): Promise<InvalidTokenError> {
 
 describe("Entra ID access tokens", () => {
   it("accept a correctly signed token and give its mailbox", async () => {
-    await expect(verifier.verify(await entra.token("jsmith@contoso.com"))).resolves.toEqual({ email: "jsmith@contoso.com", roles: [] });
+    await expect(verifier.verify(await entra.token("jsmith@contoso.com"))).resolves.toEqual({ email: "jsmith@contoso.com", roles: [], tenantId: TENANT_ID, objectId: objectIdOf("jsmith@contoso.com") });
   });
 
   it("tolerate a small clock skew, and no more", async () => {
@@ -41,19 +41,25 @@ describe("Entra ID access tokens", () => {
     expect((await refusal(await entra.token("jsmith@contoso.com", { nbf: now + 90 }))).reason).toBe("the token's nbf claim is not accepted");
   });
 
-  it("take the mailbox from preferred_username, upn or email, in lower case", async () => {
+  it("take the mailbox from upn or preferred_username, in lower case, never from email", async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ preferred_username: "JSmith@Contoso.com" }, "jsmith@contoso.com"],
       [{ preferred_username: undefined, upn: "LDupont@Contoso.com" }, "ldupont@contoso.com"],
-      [{ preferred_username: undefined, email: "MClark@Contoso.com" }, "mclark@contoso.com"],
-      // preferred_username first; a claim that is no address (a phone number) is passed over.
-      [{ preferred_username: "jsmith@contoso.com", upn: "other@contoso.com" }, "jsmith@contoso.com"],
-      [{ preferred_username: "+33612345678", upn: "ldupont@contoso.com" }, "ldupont@contoso.com"],
+      // upn first: preferred_username is documented as mutable by the user; a claim that is no address is passed over.
+      [{ preferred_username: "other@contoso.com", upn: "jsmith@contoso.com" }, "jsmith@contoso.com"],
+      [{ preferred_username: "ldupont@contoso.com", upn: "+33612345678" }, "ldupont@contoso.com"],
+      // email is never used, even beside another mailbox claim.
+      [{ preferred_username: "jsmith@contoso.com", email: "admin@contoso.com" }, "jsmith@contoso.com"],
     ];
     for (const [claims, email] of cases) {
       const caller = await verifier.verify(await entra.token("ignored@contoso.com", claims));
       expect({ claims, email: caller.email }).toEqual({ claims, email });
     }
+  });
+
+  it("give the person as the tenant and object id, whatever the address", async () => {
+    const caller = await verifier.verify(await entra.token("jsmith@contoso.com", { oid: "11111111-2222-4333-8444-555555555555" }));
+    expect(caller).toMatchObject({ tenantId: TENANT_ID, objectId: "11111111-2222-4333-8444-555555555555" });
   });
 
   it("carry the app roles, the administrator's among them", async () => {
@@ -73,6 +79,13 @@ describe("Entra ID access tokens", () => {
       "another key with the same kid": /signature/,
       "an unknown kid": /known key/,
       "no mailbox claim": /no mailbox/,
+      "an e-mail claim only": /no mailbox/,
+      "an ID token (no scp)": /access token for this add-in/,
+      "a token for another scope": /access token for this add-in/,
+      "a v1 token": /v2 access token/,
+      "no oid": /no person/,
+      "no tid": /no person/,
+      "another tenant's tid under the configured issuer": /tid/,
       "a mailbox claim that is no address": /no mailbox/,
       "no expiry": /exp/,
       "a changed claim": /signature/,

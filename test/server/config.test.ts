@@ -85,6 +85,23 @@ describe("production mode", () => {
     expect(refusal({ ...PRODUCTION_ENV, X3_SOAP_MESSAGES: "{not json" })).toMatch(/X3_SOAP_MESSAGES/);
   });
 
+  it("takes the tenant's keys over https only (plain HTTP on loopback alone: a local mirror, the tests' tenant)", () => {
+    expect(refusal({ ...PRODUCTION_ENV, AUTH_JWKS_URL: "http://login.microsoftonline.com/x/discovery/v2.0/keys" })).toMatch(/AUTH_JWKS_URL must be an https:\/\/ URL/);
+    expect(refusal({ ...PRODUCTION_ENV, AUTH_JWKS_URL: "http://10.0.0.5/keys" })).toMatch(/AUTH_JWKS_URL must be an https/);
+    expect(refusal({ ...PRODUCTION_ENV, AUTH_JWKS_URL: "ftp://keys" })).toMatch(/AUTH_JWKS_URL/);
+    expect(load({ ...PRODUCTION_ENV, AUTH_JWKS_URL: "http://127.0.0.1:8080/keys" }).AUTH_JWKS_URL).toBe("http://127.0.0.1:8080/keys");
+  });
+
+  it("refuses a v1 issuer: only v2 access tokens are accepted", () => {
+    expect(refusal({ ...PRODUCTION_ENV, AUTH_ISSUER: "https://sts.windows.net/00000000-0000-0000-0000-000000000000/" })).toMatch(/AUTH_ISSUER is a v1 issuer/);
+  });
+
+  it("names no administrator by default: they come from the app role or an explicit ADMIN_USERS", () => {
+    expect(load(PRODUCTION_ENV).ADMIN_USERS).toEqual([]);
+    expect(load({ ...PRODUCTION_ENV, ADMIN_USERS: "admin, jsmith" }).ADMIN_USERS).toEqual(["ADMIN", "JSMITH"]);
+    expect(load({}).ADMIN_USERS).toEqual(["ADMIN"]);
+  });
+
   it("refuses a mode it does not know", () => {
     expect(refusal({ ...PRODUCTION_ENV, ADDIN_MODE: "prod" })).toMatch(/ADDIN_MODE/);
   });
@@ -122,7 +139,8 @@ describe("the README's configuration reference", () => {
 
 describe("TRUST_PROXY", () => {
   const { loadConfig } = jest.requireActual<typeof import("../../src/server/config")>("../../src/server/config");
-  const read = (value: string) => loadConfig({ TRUST_PROXY: value }, "/tmp").TRUST_PROXY;
+  // Production only: development mode refuses TRUST_PROXY (test/server/development.test.ts).
+  const read = (value: string) => loadConfig({ ...PRODUCTION_ENV, TLS_CERT_FILE: "/etc/ssl/a.crt", TLS_KEY_FILE: "/etc/ssl/a.key", TRUST_PROXY: value }, "/tmp").TRUST_PROXY;
 
   it("takes a boolean, a hop count, or the proxies' addresses", () => {
     expect(read("")).toBe(false);

@@ -3,7 +3,7 @@
  * plain HTTP on 127.0.0.1 (a free port) by node:http, and access tokens shaped like Entra's v2 tokens
  * for the add-in's API. It counts the JWKS requests so a test can prove what is cached.
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { createHash, createHmac, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, exportSPKI, generateKeyPair, type JWK, type JWTPayload, type KeyLike, SignJWT } from "jose";
@@ -50,6 +50,12 @@ export interface LocalEntra {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
+/** The tenant's object id of the person with this address: one person per address, as in a real tenant. */
+export function objectIdOf(email: string): string {
+  const hex = createHash("sha256").update(email.toLowerCase()).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 function b64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
 }
@@ -92,7 +98,7 @@ export async function startLocalEntra(): Promise<LocalEntra> {
       exp: now + 3600,
       ver: "2.0",
       tid: TENANT_ID,
-      oid: randomUUID(),
+      oid: objectIdOf(email),
       sub: randomUUID(),
       azp: CLIENT_ID,
       scp: "access_as_user",
@@ -151,6 +157,15 @@ export async function badTokens(entra: LocalEntra, email = "jsmith@contoso.com")
     "another key with the same kid": await entra.token(email, {}, { key: impostor }),
     "an unknown kid": await entra.token(email, {}, { key: stranger }),
     "no mailbox claim": await entra.token(email, { preferred_username: undefined }),
+    // `email` may be set by a user or a guest's home tenant, unverified: it never says who someone is.
+    "an e-mail claim only": await entra.token(email, { preferred_username: undefined, email }),
+    // An ID token for the add-in's own application: the same audience, no scope, no access to the API.
+    "an ID token (no scp)": await entra.token(email, { scp: undefined, nonce: "n" }),
+    "a token for another scope": await entra.token(email, { scp: "User.Read" }),
+    "a v1 token": await entra.token(email, { ver: "1.0" }),
+    "no oid": await entra.token(email, { oid: undefined }),
+    "no tid": await entra.token(email, { tid: undefined }),
+    "another tenant's tid under the configured issuer": await entra.token(email, { tid: OTHER_TENANT_ID }),
     "a mailbox claim that is no address": await entra.token(email, { preferred_username: "+33 6 12 34 56 78" }),
     "no expiry": await entra.token(email, { exp: undefined }),
     "a changed claim": `${header}.${tamperedPayload}.${signature}`,

@@ -13,6 +13,7 @@ import { SetupStore } from "../../src/server/store/setupStore";
 import { checkX3Connection } from "../../src/x3/connectionCheck";
 import type { RunningX3Emulator } from "../../src/x3/emulator";
 import type { X3Gateway } from "../../src/x3/gateway";
+import type { TestDatabase } from "./databases";
 import { startTestEmulator, testFolder, testGateway, type TestFolder } from "../x3/fixture";
 
 export interface Harness {
@@ -28,17 +29,27 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(overrides: Partial<AppDependencies> = {}, env: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** The store's database (test/server/databases.ts): by default a SQLite file in the test's folder. */
+  readonly database?: TestDatabase;
+}
+
+export async function startHarness(
+  overrides: Partial<AppDependencies> = {},
+  env: Record<string, string> = {},
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const folder = await testFolder();
   const emulator = await startTestEmulator(folder, { testHooks: true });
   const gateway = testGateway(emulator.url, folder, { responseTimeoutMs: 1500, connectTimeoutMs: 1500 });
-  const database = await openSqlite(join(folder.dir, "store.sqlite"));
+  const database = options.database ? await options.database.open() : await openSqlite(join(folder.dir, "store.sqlite"));
   const store = new SetupStore(database.db, database.dialect);
   const config = loadConfig({ DATA_DIR: folder.dir, STATIC_DIR: join(folder.dir, "no-dist"), LOG_LEVEL: "silent", ...env }, folder.dir);
   const devIssuer = new DevTokenIssuer("test-secret-of-sufficient-length");
   const closeAll = async () => {
     await gateway.close();
     await database.close();
+    await options.database?.drop();
     await emulator.close();
     await folder.remove();
   };

@@ -44,7 +44,7 @@ describe("CachingTokenVerifier", () => {
     const first = await cache.verify(token);
     expect(await cache.verify(token)).toEqual(first);
     expect(await cache.verify(token)).toEqual(await issuer.verify(token));
-    expect(first).toEqual({ email: "jsmith@contoso.com", roles: [] });
+    expect(first).toEqual({ email: "jsmith@contoso.com", roles: [], tenantId: "development", objectId: "dev:jsmith@contoso.com" });
     expect(inner.calls).toBe(1);
   });
 

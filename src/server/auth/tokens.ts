@@ -7,8 +7,12 @@ import { randomBytes } from "node:crypto";
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 
 export interface VerifiedCaller {
+  /** The mailbox address the X3 user is looked up by (lower case). */
   readonly email: string;
   readonly roles: readonly string[];
+  /** Who the person is, whatever their address: Entra ID's tenant id and object id (`tid`, `oid`). */
+  readonly tenantId: string;
+  readonly objectId: string;
 }
 
 export interface TokenVerifier {
@@ -24,13 +28,31 @@ export class InvalidTokenError extends Error {
 
 const CLOCK_TOLERANCE_SECONDS = 60;
 
-function callerFrom(payload: JWTPayload): VerifiedCaller {
-  const claim = [payload["preferred_username"], payload["upn"], payload["email"]].find(
-    (v): v is string => typeof v === "string" && v.includes("@"),
-  );
-  if (!claim) throw new InvalidTokenError("the token names no mailbox (preferred_username, upn or email)");
-  const roles = Array.isArray(payload["roles"]) ? payload["roles"].filter((r): r is string => typeof r === "string") : [];
-  return { email: claim.toLowerCase(), roles };
+const roleClaims = (payload: JWTPayload): string[] =>
+  Array.isArray(payload["roles"]) ? payload["roles"].filter((r): r is string => typeof r === "string") : [];
+
+const isAddress = (v: unknown): v is string => typeof v === "string" && v.includes("@");
+
+/**
+ * An Entra ID v2 access token for this API, from the configured tenant: `scp` holds the API's scope (an ID
+ * token, or a token for another API of the same application, has none), `tid` is the tenant and `oid`
+ * the person. The address comes from `upn` or `preferred_username` (the tenant's own names for its
+ * accounts), never `email`, which a user or a guest's home tenant may set unverified.
+ */
+function entraCallerFrom(payload: JWTPayload, settings: EntraSettings): VerifiedCaller {
+  if (payload["ver"] !== "2.0") throw new InvalidTokenError("the token is not a v2 access token");
+  const scopes = typeof payload["scp"] === "string" ? payload["scp"].split(" ") : [];
+  if (!scopes.includes(settings.scope ?? DEFAULT_SCOPE)) throw new InvalidTokenError("the token is not an access token for this add-in's API (scp)");
+  const tenantId = payload["tid"];
+  const objectId = payload["oid"];
+  if (typeof tenantId !== "string" || !tenantId || typeof objectId !== "string" || !objectId) {
+    throw new InvalidTokenError("the token names no person (tid, oid)");
+  }
+  const tenantOfIssuer = /^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0$/.exec(settings.issuer)?.[1];
+  if (tenantOfIssuer && tenantOfIssuer.toLowerCase() !== tenantId.toLowerCase()) throw new InvalidTokenError("the token's tid claim is not accepted");
+  const address = [payload["upn"], payload["preferred_username"]].find(isAddress);
+  if (!address) throw new InvalidTokenError("the token names no mailbox (upn or preferred_username)");
+  return { email: address.toLowerCase(), roles: roleClaims(payload), tenantId, objectId };
 }
 
 function explain(err: unknown): InvalidTokenError {
@@ -45,6 +67,9 @@ function explain(err: unknown): InvalidTokenError {
 
 export const DEV_ISSUER = "urn:x3-sync-setup:development";
 export const DEV_AUDIENCE = "x3-sync-setup";
+export const DEV_TENANT = "development";
+/** The scope the add-in's API exposes (docs/DEPLOYMENT.md), unless AUTH_SCOPE names another. */
+export const DEFAULT_SCOPE = "access_as_user";
 
 /** Development sign-in only: any mailbox address gets a token; the X3 mapping then decides who it is. */
 export class DevTokenIssuer implements TokenVerifier {
@@ -58,7 +83,8 @@ export class DevTokenIssuer implements TokenVerifier {
   }
 
   async issue(email: string): Promise<string> {
-    return new SignJWT({ preferred_username: email.toLowerCase() })
+    // One person per address here: development signs anyone in as any address, so a binding means nothing.
+    return new SignJWT({ preferred_username: email.toLowerCase(), tid: DEV_TENANT, oid: `dev:${email.toLowerCase()}` })
       .setProtectedHeader({ alg: "HS256", typ: "JWT" })
       .setIssuer(DEV_ISSUER)
       .setAudience(DEV_AUDIENCE)
@@ -76,7 +102,9 @@ export class DevTokenIssuer implements TokenVerifier {
         algorithms: ["HS256"],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
-      return callerFrom(payload);
+      const email = payload["preferred_username"];
+      if (!isAddress(email)) throw new InvalidTokenError("the token names no mailbox (preferred_username)");
+      return { email: email.toLowerCase(), roles: roleClaims(payload), tenantId: DEV_TENANT, objectId: `dev:${email.toLowerCase()}` };
     } catch (err) {
       throw explain(err);
     }
@@ -87,6 +115,14 @@ export interface EntraSettings {
   readonly issuer: string;
   readonly audience: string;
   readonly jwksUrl: string;
+  /** The scope's name an access token's `scp` must hold (`access_as_user` by default). */
+  readonly scope?: string;
+}
+
+/** The scope's name as a token's `scp` writes it: AUTH_SCOPE is the full `api://…/name` the pane asks for. */
+export function scopeName(authScope: string | undefined): string {
+  if (!authScope) return DEFAULT_SCOPE;
+  return authScope.slice(authScope.lastIndexOf("/") + 1) || DEFAULT_SCOPE;
 }
 
 /** Microsoft Entra ID access tokens for the add-in's API: RS256, checked against the tenant's JWKS. */
@@ -107,7 +143,7 @@ export class EntraTokenVerifier implements TokenVerifier {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ["exp", "iat"],
       });
-      return callerFrom(payload);
+      return entraCallerFrom(payload, this.settings);
     } catch (err) {
       throw explain(err);
     }

@@ -5,6 +5,7 @@
 import helmet, { type FastifyHelmetOptions } from "@fastify/helmet";
 import rateLimit, { type FastifyRateLimitStore } from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance } from "fastify";
+import { isIPv4, isIPv6 } from "node:net";
 
 export const OFFICE_CDN = "https://appsforoffice.microsoft.com";
 
@@ -58,6 +59,23 @@ export class ArrivalCountStore implements FastifyRateLimitStore {
   child(): FastifyRateLimitStore {
     return new ArrivalCountStore();
   }
+}
+
+/**
+ * The per-address limit's key: an IPv4 address as it is, an IPv6 address by its /64 — one subscriber's
+ * network (RFC 6177), in which a client may take a new address per request to get a fresh count.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!;
+  if (!isIPv6(ip)) return ip;
+  const address = ip.replace(/%.*$/, "");
+  const [head, tail] = address.includes("::") ? address.split("::") : [address, null];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail (a.b.c.d) counts as two groups; only the first four groups matter here.
+  const groups = tail === null ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(":")}::/64`;
 }
 
 /**
@@ -132,20 +150,23 @@ export async function registerSecurity(
     max: opts.rateLimitPerMinute,
     timeWindow: "1 minute",
     store: ArrivalCountStore,
-    keyGenerator: (req) => req.ip,
+    keyGenerator: (req) => addressKey(req.ip),
   });
   return headers;
 }
 
-/** Per signed-in mailbox, once sign-in has said who is calling: one user cannot starve the others behind a shared proxy address. */
+/**
+ * Per signed-in mailbox, as soon as the token is verified and before X3 is asked who it is: one user cannot
+ * starve the others behind a shared proxy address, nor make the server query X3 beyond this limit.
+ */
 export async function registerUserRateLimit(api: FastifyInstance, perMinute: number): Promise<void> {
   await api.register(rateLimit, {
     global: true,
     max: perMinute,
     timeWindow: "1 minute",
-    hook: "preHandler",
+    hook: "preParsing",
     store: ArrivalCountStore,
     nameSpace: "x3-sync-setup-user-",
-    keyGenerator: (req) => req.caller?.email ?? req.ip,
+    keyGenerator: (req) => req.verified?.email ?? addressKey(req.ip),
   });
 }

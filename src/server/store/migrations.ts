@@ -115,6 +115,19 @@ const migrations = (dialect: SqlDialect): Record<string, Migration> => ({
         .execute();
     },
   },
+  // Issue 22: a mailbox's X3 user is found by address, and an address can be given to another person. The
+  // person (tenant + object id) the mapping was first made for is kept: another one with that address is refused.
+  "2026-12-08-002-identity-binding": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("identity_binding")
+        .addColumn("email", "varchar(254)", (c) => c.primaryKey())
+        .addColumn("tenant_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("object_id", "varchar(64)", (c) => c.notNull())
+        .addColumn("bound_at", "varchar(32)", (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 export async function migrateToLatest(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {

@@ -53,6 +53,14 @@ export interface X3UserTable {
   seen_at: string;
 }
 
+/** The person a mailbox address was first signed in as (Entra ID tenant and object id): see IdentityResolver. */
+export interface IdentityBindingTable {
+  email: string;
+  tenant_id: string;
+  object_id: string;
+  bound_at: string;
+}
+
 /** The directory of X3 users, a copy of X3's AUTILIS replaced as a whole at each refresh. */
 export interface X3DirectoryTable {
   user_code: string;
@@ -84,6 +92,7 @@ export interface Database {
   history: HistoryTable;
   outbox: OutboxTable;
   x3_user: X3UserTable;
+  identity_binding: IdentityBindingTable;
   x3_directory: X3DirectoryTable;
   x3_directory_state: X3DirectoryStateTable;
 }

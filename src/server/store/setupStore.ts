@@ -727,13 +727,28 @@ export class SetupStore {
       .execute();
   }
 
-  async knownUser(email: string): Promise<X3User | null> {
-    const row = await this.db
-      .selectFrom("x3_user")
-      .selectAll()
-      .where("email", "=", email.toLowerCase())
-      .executeTakeFirst();
+  /** The last mapping seen for the mailbox, if it was seen at `seenSince` or later (any age without it). */
+  async knownUser(email: string, seenSince?: Date): Promise<X3User | null> {
+    let query = this.db.selectFrom("x3_user").selectAll().where("email", "=", email.toLowerCase());
+    // ISO-8601 UTC strings of one length compare as the instants they write.
+    if (seenSince) query = query.where("seen_at", ">=", seenSince.toISOString());
+    const row = await query.executeTakeFirst();
     return row ? { code: row.user_code, name: row.name, email: row.email, language: row.language } : null;
+  }
+
+  /**
+   * The person the mailbox address is bound to: `person` when the address had none (it is now bound to it),
+   * else the one it was first bound to — the caller compares. Concurrent first sign-ins: the first write wins.
+   */
+  async bindIdentity(email: string, person: { readonly tenantId: string; readonly objectId: string }): Promise<{ tenantId: string; objectId: string }> {
+    const key = email.toLowerCase();
+    await this.db
+      .insertInto("identity_binding")
+      .values({ email: key, tenant_id: person.tenantId, object_id: person.objectId, bound_at: this.now().toISOString() })
+      .onConflict((oc) => oc.column("email").doNothing())
+      .execute();
+    const row = await this.db.selectFrom("identity_binding").select(["tenant_id", "object_id"]).where("email", "=", key).executeTakeFirstOrThrow();
+    return { tenantId: row.tenant_id, objectId: row.object_id };
   }
 
   // --- The directory of X3 users (see X3UserDirectory): replaced as a whole, read by e-mail or code. ---

@@ -161,6 +161,7 @@ export const en = {
   problems: {
     "no-x3-user": "No X3 user has the e-mail address {{email}}. Ask your X3 administrator to enter it on your X3 user (Setup > Users > Users, e-mail).",
     "ambiguous-x3-user": "Several X3 users have the e-mail address {{email}}. Ask your X3 administrator to keep it on one user only.",
+    "identity-changed": "Your e-mail address is tied to another Microsoft 365 account in this add-in. Tell your IT department.",
     forbidden: "You can only see and change your own setup.",
     "flag-locked": "Company policy locks one of these flags; it was put back to the policy's value.",
     unauthenticated: "Your sign-in has expired. Close and reopen the pane.",

@@ -183,6 +183,7 @@ export const fr: Resources = {
   problems: {
     "no-x3-user": "Aucun utilisateur X3 n'a l'adresse e-mail {{email}}. Demandez à votre administrateur X3 de la saisir sur votre utilisateur X3 (Paramétrage > Utilisateurs > Utilisateurs, e-mail).",
     "ambiguous-x3-user": "Plusieurs utilisateurs X3 ont l'adresse e-mail {{email}}. Demandez à votre administrateur X3 de ne la garder que sur un seul.",
+    "identity-changed": "Votre adresse e-mail est liée à un autre compte Microsoft 365 dans ce complément. Prévenez votre service informatique.",
     forbidden: "Vous ne pouvez voir et modifier que votre propre paramétrage.",
     "flag-locked": "La politique de l'entreprise verrouille l'un de ces indicateurs ; il a été remis à la valeur imposée.",
     unauthenticated: "Votre connexion a expiré. Fermez puis rouvrez le volet.",
