@@ -51,6 +51,14 @@ export async function scratchPostgres(prefix: string): Promise<ScratchDatabase |
   return { url: url.toString(), drop: () => onPostgres(`drop database if exists ${name} with (force)`) };
 }
 
+/**
+ * The environment a part's in-process add-in server is configured from (`loadConfig`): development mode
+ * with its data in `dir`, no pane build, a free port, info-level logs as in production.
+ */
+export function benchServerEnv(dir: string): NodeJS.ProcessEnv {
+  return { ADDIN_MODE: "development", DATA_DIR: dir, STATIC_DIR: join(dir, "no-dist"), PORT: "0", LOG_LEVEL: "info" };
+}
+
 export interface Budget {
   /** What the budget says, in words: "≤ 140 KB gzip". */
   readonly text: string;

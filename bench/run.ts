@@ -12,6 +12,7 @@ const PARTS: Record<string, () => Promise<BenchPart>> = {
   server: () => import("./server").then((m) => m.part),
   save: () => import("./saveLatency").then((m) => m.part),
   outbox: () => import("./outbox").then((m) => m.part),
+  x3: () => import("./x3Delivery").then((m) => m.part),
 };
 
 async function main(): Promise<void> {

@@ -12,7 +12,8 @@
  *
  * Beside the add-in's PUT, the calibration the issue gives for the budget: its "straightforward prototype"
  * with the two levers it names (bench/referenceSave.ts), in the same child process, measured in the same
- * rounds, without a budget of its own: what a minimal durable save reaches on the machine of the run.
+ * rounds, without a budget of its own: what a minimal durable save reaches on the machine of the run, which
+ * the add-in's PUT is held to (bench/serverBudgets.ts: ≥ 50 % of it at 16 connections, since issue 19).
  *
  * Beside each rate, the CPU time per request of the server process (process.cpuUsage in the child: every
  * thread, the kernel's share apart) and of autocannon (this process): both share the machine's cores, so a
@@ -37,9 +38,10 @@ import type { X3Port } from "../src/server/x3Port";
 import { X3EmulatorStore } from "../src/x3/emulator/store";
 import { parseSyncpar, parseUser } from "../src/x3/records";
 import type { X3Body } from "../src/x3/transport";
-import { type BenchPart, median, type Row, round, scratchPostgres, type Section } from "./lib";
+import { type BenchPart, benchServerEnv, median, type Row, round, scratchPostgres, type Section } from "./lib";
 import { ConnectionLatencies, type LatencySummary } from "./connectionLatency";
 import { buildReferenceSave, type ReferenceUser } from "./referenceSave";
+import { serverBudgetRows } from "./serverBudgets";
 
 /**
  * Users the load is spread over, round robin: a company's Monday morning, every user saving their own setup.
@@ -52,8 +54,6 @@ const CONNECTIONS = [1, 16, 64] as const;
 const SECONDS = Number(process.env.BENCH_SERVER_SECONDS ?? 6);
 const ROUNDS = 3;
 const MEMORY_REQUESTS = Number(process.env.BENCH_SERVER_REQUESTS ?? 100_000);
-const PUT_SHARE_BUDGET = 0.25;
-const P99_BUDGET_MS = 20;
 const MEMORY_BUDGET_MB = 20;
 
 /** A user the load acts as: whose setup, with which bearer token. */
@@ -133,11 +133,7 @@ async function runChild(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL || "";
   const config = loadConfig(
     {
-      ADDIN_MODE: "development",
-      DATA_DIR: dir,
-      STATIC_DIR: join(dir, "no-dist"),
-      PORT: "0",
-      LOG_LEVEL: "info",
+      ...benchServerEnv(dir),
       // Raised for the bench: every request comes from one address and a few users, far beyond the
       // production limits (1,200 a minute per address, 300 per user), which would answer 429 instead.
       RATE_LIMIT_PER_ADDRESS: "1000000000",
@@ -531,19 +527,20 @@ function rowsOf(result: Awaited<ReturnType<typeof measureDatabase>>, budgets: bo
         value: m.kind === "bare" ? m.requestsPerSecond : m.okPerSecond,
         unit: "req/s",
         note,
-        ...(budgets && m.kind === "put" ? { budget: { text: `≥ ${PUT_SHARE_BUDGET * 100} % of bare`, pass: ratio >= PUT_SHARE_BUDGET } } : {}),
       });
-      if (budgets && connections === 64 && (m.kind === "get" || m.kind === "put")) {
+      if (connections === 64 && (m.kind === "get" || m.kind === "put")) {
+        // Retired as a budget (issue 19, item 9): at 64 connections on two shared cores it measures the load
+        // generator as much as the server. Kept as a measurement.
         rows.push({
           name: `${label} ${m.kind.toUpperCase()} ×64 p99`,
           value: m.p99OnOpen,
           unit: "ms",
           note: `requests on open connections (median of the rounds' p99: ${m.p99OnOpenRounds.join(" / ")} ms); with each connection's first request, which waited for the handshakes: ${m.p99} ms`,
-          budget: { text: `≤ ${P99_BUDGET_MS} ms`, pass: m.p99OnOpen <= P99_BUDGET_MS },
         });
       }
     }
   }
+  if (budgets) rows.push(...serverBudgetRows(label, measures));
   const mb = (bytes: number) => round(bytes / 2 ** 20, 0);
   const growth = (memory.after.rss - memory.before.rss) / 2 ** 20;
   rows.push({
