@@ -4,7 +4,12 @@
  * settings that would put it behind a proxy or mean production sign-in was intended.
  */
 import { loadConfig } from "../../src/server/config";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startAddinServer } from "../../src/server/server";
 import { type Harness, startHarness } from "./harness";
+import { http2Request, http2Session } from "./http2Client";
 
 let h: Harness;
 
@@ -41,6 +46,30 @@ describe("the development endpoints", () => {
     expect(res.json()).toMatchObject({ code: "not-found" });
     const users = await h.app.inject({ url: "/api/v1/dev/users", remoteAddress: peer, headers: { host, ...headers } });
     expect(users.statusCode).toBe(404);
+  });
+});
+
+describe("the development endpoints over HTTP/2, as a browser reaches them (no Host header, :authority instead)", () => {
+  it("answer a loopback :authority, and refuse another name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "dev-h2-"));
+    const server = await startAddinServer(loadConfig({ PORT: "0", X3_EMULATOR_PORT: "0", DATA_DIR: dir, STATIC_DIR: join(dir, "no-dist"), LOG_LEVEL: "silent" }, dir), {
+      logger: false,
+      officeCertsFolder: null,
+    });
+    const session = await http2Session(server.url);
+    try {
+      expect(session.alpnProtocol).toBe("h2");
+      const body = JSON.stringify({ email: "jsmith@contoso.com" });
+      const port = new URL(server.url).port;
+      const ok = await http2Request(session, "POST", "/api/v1/dev/token", { "content-type": "application/json", ":authority": `localhost:${port}` }, body);
+      expect(ok.status).toBe(200);
+      const rebound = await http2Request(session, "POST", "/api/v1/dev/token", { "content-type": "application/json", ":authority": `evil.example:${port}` }, body);
+      expect(rebound.status).toBe(404);
+    } finally {
+      session.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

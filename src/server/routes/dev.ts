@@ -18,7 +18,9 @@ const LOOPBACK_HOSTS = /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
  */
 export function fromLoopback(request: Pick<FastifyRequest, "socket" | "headers">): boolean {
   const peer = request.socket.remoteAddress ?? "";
-  const host = request.headers.host ?? "";
+  // HTTP/2 (what browsers speak to this server) has no Host header: its :authority is the same name.
+  const authority = request.headers[":authority"];
+  const host = request.headers.host ?? (typeof authority === "string" ? authority : "");
   return LOOPBACK_PEERS.has(peer) && LOOPBACK_HOSTS.test(host);
 }
 
