@@ -10,6 +10,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { Agent, request } from "undici";
 import type { RunningAddinServer } from "../../src/server/server";
 import { browserAvailable, launchChromium, paneContext, type PaneServer, startPaneServer } from "./browser";
 import { installOfficeShim, type ShimOptions } from "./officeShim";
@@ -45,6 +46,8 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
   let server: RunningAddinServer;
   let browser: Browser;
   let context: BrowserContext;
+  // The server's development certificate is self-signed.
+  const agent = new Agent({ connect: { rejectUnauthorized: false } });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -64,6 +67,7 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
     await context?.close();
     await browser?.close();
     await running?.close();
+    await agent.close();
   });
 
   async function devToken(email: string): Promise<string> {
@@ -76,13 +80,11 @@ run("the pane's overlays as a person sees them (Chromium)", () => {
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
-    const { request } = await import("undici");
-    const { Agent } = await import("undici");
     const answer = await request(`${server.url}${path}`, {
       method: method as "GET",
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      dispatcher: new Agent({ connect: { rejectUnauthorized: false } }),
+      dispatcher: agent,
     });
     const text = await answer.body.text();
     if (answer.statusCode >= 300) throw new Error(`${method} ${path}: ${answer.statusCode} ${text}`);
